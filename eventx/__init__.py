@@ -1,0 +1,24 @@
+"""eventx: events from multilingual news (Ukrainian, Russian, English).
+
+>>> import eventx
+>>> eventx.extract("")
+[]
+
+Heavy modules (torch, transformers) load on first use, so ``eventx.data`` and the validator stay light.
+"""
+from .types import Argument, Event, Span
+
+__version__ = "0.1.0"
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__"]
+
+
+def __getattr__(name):
+    if name in ("extract", "EventExtractor"):
+        from . import extraction
+
+        return getattr(extraction, name)
+    if name == "render":
+        from .render import render
+
+        return render
+    raise AttributeError(f"module 'eventx' has no attribute {name!r}")

@@ -1,0 +1,168 @@
+"""Decoding: pure functions from scores (probabilities) and offset mappings to character spans.
+
+No model here: every function takes plain numbers, so it can be tested with hand-written scores.
+
+>>> import numpy as np
+>>> text = "Japan joined PURL"
+>>> offsets = [(0, 0), (0, 5), (5, 12), (12, 17), (0, 0)]       # tokenizer offsets (may include a space)
+>>> labels = ["O", "B-X", "I-X"]
+>>> probs = np.array([[1, 0, 0], [.9, .1, 0], [.1, .8, .1], [.9, 0, .1], [1, 0, 0]])
+>>> decode_spans(probs, offsets, labels, text)
+[('X', 6, 12, 0.8)]
+"""
+from __future__ import annotations
+
+import numpy as np
+
+OPENERS = "([{«„“‘\"'"
+CLOSERS = ")]}»“”’\"'"
+PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“", "“": "„", "’": "‘"}
+EDGE_PUNCT = set(".,;:!?…-–—/\\|*•·") | set(OPENERS) | set(CLOSERS)
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past whitespace and edge punctuation (keeping balanced brackets/quotes).
+
+    >>> t = 'to the «Drone Coalition», said'
+    >>> s, e = trim_span(t, 7, 25); t[s:e]
+    '«Drone Coalition»'
+    >>> s, e = trim_span(t, 8, 24); t[s:e]
+    'Drone Coalition'
+    """
+    while start < end:
+        piece = text[start:end]
+        if piece[0].isspace():
+            start += 1
+        elif piece[-1].isspace():
+            end -= 1
+        elif piece[-1] in EDGE_PUNCT and not _balanced_closer(piece):
+            end -= 1
+        elif piece[0] in EDGE_PUNCT and not _balanced_opener(piece):
+            start += 1
+        else:
+            break
+    return start, end
+
+
+def _balanced_closer(piece: str) -> bool:
+    c = piece[-1]
+    if c in PAIRS and PAIRS[c] in piece[:-1]:
+        return True
+    return c in "\"'" and piece[:-1].count(c) % 2 == 1
+
+
+def _balanced_opener(piece: str) -> bool:
+    c = piece[0]
+    closers = [k for k, v in PAIRS.items() if v == c]
+    if any(k in piece[1:] for k in closers):
+        return True
+    return c in "\"'" and piece[1:].count(c) % 2 == 1
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span that starts or ends inside a word to the whole word (subword tags can stop early).
+
+    >>> snap_to_words("з Японією", 2, 6)
+    (2, 9)
+    """
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0) -> list[tuple]:
+    """BIO tag probabilities ``[L, C]`` to spans ``(name, start, end, score)``.
+
+    ``offsets[i]`` is token i's ``(start, end)`` in ``text`` (``(0, 0)`` for special tokens, which are
+    skipped); ``allowed`` (bool ``[C]``) masks tags out; ``base`` is added to every offset. The score of a
+    span is the mean probability of its chosen tags. An ``I-X`` with no open ``X`` starts a span.
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    if allowed is not None:
+        probs = np.where(np.asarray(allowed, bool)[None, :], probs, -1.0)
+    best = probs.argmax(-1)
+    spans, cur = [], None  # cur = [name, first_tok, last_tok, [scores]]
+
+    def close():
+        if cur is None:
+            return
+        s, e = offsets[cur[1]][0], offsets[cur[2]][1]
+        s, e = snap_to_words(text, s, e)
+        s, e = trim_span(text, s, e)
+        if s < e:
+            spans.append((cur[0], s + base, e + base, float(np.mean(cur[3]))))
+
+    for i, (tok_start, tok_end) in enumerate(offsets):
+        if tok_start == tok_end:
+            continue
+        lab = labels[best[i]]
+        p = probs[i, best[i]]
+        if lab == "O":
+            close(); cur = None
+        elif lab.startswith("B-") or cur is None or cur[0] != lab[2:]:
+            close(); cur = [lab[2:], i, i, [p]]
+        else:
+            cur[2] = i; cur[3].append(p)
+    close()
+    return _dedupe(spans)
+
+
+def _dedupe(spans: list[tuple]) -> list[tuple]:
+    """Word snapping can make neighbouring spans overlap; keep the better of overlapping same-name spans."""
+    out: list[tuple] = []
+    for sp in spans:
+        if out and out[-1][0] == sp[0] and sp[1] < out[-1][2]:
+            if sp[3] > out[-1][3]:
+                out[-1] = sp
+            continue
+        out.append(sp)
+    return out
+
+
+def visible_offsets(offsets, text: str) -> list[tuple[int, int]]:
+    """Token offsets without the leading whitespace that metaspace tokenizers include.
+
+    >>> visible_offsets([(0, 0), (0, 5), (5, 12)], "Japan joined")
+    [(0, 0), (0, 5), (6, 12)]
+    """
+    out = []
+    for s, e in offsets:
+        if s != e:
+            s += len(text[s:e]) - len(text[s:e].lstrip())
+            s = min(s, e)
+        out.append((s, e))
+    return out
+
+
+def token_mask(offsets, start: int, end: int) -> list[int]:
+    """1 for tokens overlapping characters ``[start, end)``, else 0 (offsets as from :func:`visible_offsets`).
+
+    >>> token_mask([(0, 0), (0, 5), (6, 12), (13, 17)], 6, 12)
+    [0, 0, 1, 0]
+    """
+    return [int(s != e and s < end and start < e) for s, e in offsets]
+
+
+def bio_tags(offsets, spans) -> list[str]:
+    """Gold BIO tags from character spans ``(name, start, end)``: first token B, rest I, ``-`` for specials.
+
+    Offsets as from :func:`visible_offsets`. Where spans overlap, the earlier (then longer) one wins.
+
+    >>> bio_tags([(0, 0), (0, 5), (6, 12), (13, 17), (0, 0)], [("X", 6, 12)])
+    ['-', 'O', 'B-X', 'O', '-']
+    """
+    tags = ["-" if s == e else "O" for s, e in offsets]
+    for name, start, end in sorted(spans, key=lambda x: (x[1], -x[2])):
+        first = True
+        for i, m in enumerate(token_mask(offsets, start, end)):
+            if m and tags[i] == "O":
+                tags[i] = ("B-" if first else "I-") + name
+                first = False
+    return tags

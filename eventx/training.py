@@ -1,0 +1,278 @@
+"""Training and retraining: labelled JSONL in, a saved eventx model out.
+
+Runs on CPU, one GPU or several GPUs (``accelerate launch``) with the same code. The best epoch on the
+dev set (trigger + argument classification F1) is kept; a fixed seed reproduces the run.
+
+>>> args = TrainingArguments(train_file="train.jsonl", dev_file="dev.jsonl", output_dir="out")  # doctest: +SKIP
+>>> train(args)                                                                                  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import data as D
+from .decoding import bio_tags, token_mask, visible_offsets
+from .labels import LabelSet
+from .modeling import EventModel
+
+
+@dataclass
+class TrainingArguments:
+    train_file: str = field(metadata={"help": "Labelled JSONL to train on (validated first)."})
+    output_dir: str = field(metadata={"help": "Where to write the trained model (written atomically)."})
+    dev_file: str | None = field(default=None, metadata={"help": "Labelled JSONL for per-epoch evaluation and "
+                                                                 "best-checkpoint selection."})
+    init: str = field(default="e5-small", metadata={"help": "'e5-small' (the offline base encoder), any Hugging "
+                                                            "Face encoder directory or name, or an eventx model "
+                                                            "directory to continue training."})
+    mix_file: str | None = field(default=None, metadata={"help": "Extra labelled JSONL mixed into training (for "
+                                                                 "example the original corpus, so a retrained model "
+                                                                 "does not forget)."})
+    mix_ratio: float = field(default=1.0, metadata={"help": "How many mix_file items per train item (sampled "
+                                                            "each epoch)."})
+    schema_file: str | None = field(default=None, metadata={"help": "JSON {'types': {type: [roles]}, 'statuses': "
+                                                                    "[...]} declaring your own labels; labels "
+                                                                    "seen in the data are added too."})
+    epochs: int = field(default=10, metadata={"help": "Passes over the training data."})
+    learning_rate: float = field(default=8e-5, metadata={"help": "Peak learning rate of the encoder."})
+    head_learning_rate: float = field(default=1e-3, metadata={"help": "Peak learning rate of the task heads."})
+    batch_size: int = field(default=16, metadata={"help": "Items per optimisation step (per device)."})
+    max_length: int = field(default=128, metadata={"help": "Tokens per window; longer items are truncated in "
+                                                           "training and windowed at inference."})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "Fraction of steps with linear warm-up."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    train_embeddings: bool = field(default=False, metadata={"help": "Also update the word embeddings (frozen by "
+                                                                    "default: keeps the multilingual alignment "
+                                                                    "and saves time)."})
+    seed: int = field(default=13, metadata={"help": "Random seed (data order, dropout, new heads)."})
+    save_dtype: str = field(default="float16", metadata={"help": "Weight dtype on disk: float16 or float32."})
+    max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (tests, smoke runs)."})
+    progress: bool = field(default=True, metadata={"help": "Show progress bars."})
+
+
+def _set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def featurize(items: list[dict], tokenizer, labels: LabelSet, max_length: int) -> list[dict]:
+    """Token ids with gold trigger tags and, per event, its trigger mask, role tags and status."""
+    t2i = {t: i for i, t in enumerate(labels.trigger_labels)}
+    r2i = {t: i for i, t in enumerate(labels.role_labels)}
+    types = list(labels.types)
+    enc = tokenizer([it["text"] for it in items], add_special_tokens=False, return_offsets_mapping=True)
+    room = max_length - 2
+    feats = []
+    for item, ids, offs in zip(items, enc["input_ids"], enc["offset_mapping"]):
+        offs = [(0, 0)] + visible_offsets(offs[:room], item["text"]) + [(0, 0)]
+        ids = [tokenizer.cls_token_id] + ids[:room] + [tokenizer.sep_token_id]
+        limit = max(e for _, e in offs)
+        trig = bio_tags(offs, [(ev["type"], ev["trigger"]["start"], ev["trigger"]["end"]) for ev in item["events"]
+                               if ev["trigger"]["end"] <= limit])
+        events = []
+        for ev in item["events"]:
+            t = ev["trigger"]
+            if t["end"] > limit:
+                continue
+            roles = bio_tags(offs, [(a["role"], a["start"], a["end"]) for a in ev["arguments"] if a["end"] <= limit])
+            events.append({"trigger_mask": token_mask(offs, t["start"], t["end"]),
+                           "type": types.index(ev["type"]),
+                           "roles": [-100 if x == "-" else r2i[x] for x in roles],
+                           "status": labels.statuses.index(ev["status"])})
+        feats.append({"input_ids": ids, "trigger_labels": [-100 if x == "-" else t2i[x] for x in trig],
+                      "events": events})
+    return feats
+
+
+def collate(feats: list[dict], pad_id: int) -> dict:
+    width = max(len(f["input_ids"]) for f in feats)
+    n = len(feats)
+    ids = torch.full((n, width), pad_id, dtype=torch.long)
+    mask = torch.zeros((n, width), dtype=torch.long)
+    tl = torch.full((n, width), -100, dtype=torch.long)
+    sent, tmask, etype, roles, status = [], [], [], [], []
+    for i, f in enumerate(feats):
+        k = len(f["input_ids"])
+        ids[i, :k] = torch.tensor(f["input_ids"])
+        mask[i, :k] = 1
+        tl[i, :k] = torch.tensor(f["trigger_labels"])
+        for ev in f["events"]:
+            sent.append(i)
+            tmask.append(ev["trigger_mask"] + [0] * (width - k))
+            etype.append(ev["type"])
+            roles.append(ev["roles"] + [-100] * (width - k))
+            status.append(ev["status"])
+    batch = {"input_ids": ids, "attention_mask": mask, "trigger_labels": tl}
+    if sent:
+        batch.update(sentence_index=torch.tensor(sent), trigger_mask=torch.tensor(tmask),
+                     event_type=torch.tensor(etype), role_labels=torch.tensor(roles), status=torch.tensor(status))
+    return batch
+
+
+def compute_loss(model: EventModel, batch: dict) -> torch.Tensor:
+    out = model(batch["input_ids"], batch["attention_mask"], batch["trigger_labels"])
+    loss = out.loss
+    if "sentence_index" in batch:
+        role_logits, status_logits = model.argument_logits(out.hidden, batch["attention_mask"],
+                                                           batch["sentence_index"], batch["trigger_mask"],
+                                                           batch["event_type"])
+        f = torch.nn.functional
+        loss = loss + f.cross_entropy(role_logits.flatten(0, 1), batch["role_labels"].flatten(), ignore_index=-100)
+        loss = loss + 0.5 * f.cross_entropy(status_logits, batch["status"])
+    return loss
+
+
+def _length_batches(feats: list[dict], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar-length items (less padding), in random order."""
+    idx = list(range(len(feats)))
+    rng.shuffle(idx)
+    chunks = [idx[i:i + batch_size * 20] for i in range(0, len(idx), batch_size * 20)]
+    batches = []
+    for ch in chunks:
+        ch.sort(key=lambda i: len(feats[i]["input_ids"]))
+        batches += [ch[i:i + batch_size] for i in range(0, len(ch), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def load_training_data(args: TrainingArguments, base_labels: LabelSet | None):
+    """Validate every file before anything trains; return items and the label set."""
+    schema = D.Schema()
+    if args.schema_file:
+        try:
+            schema = D.Schema.from_dict(json.loads(Path(args.schema_file).read_text("utf-8")))
+        except (OSError, ValueError, KeyError) as e:
+            raise D.DataError([f"{args.schema_file}: not a schema file ({e})"]) from e
+    files = [args.train_file] + ([args.dev_file] if args.dev_file else []) + ([args.mix_file] if args.mix_file else [])
+    _, errors = D.validate_files(files, schema, open_labels=True)
+    if errors:
+        raise D.DataError(errors)
+    train = D.load(args.train_file, schema, open_labels=True)
+    dev = D.load(args.dev_file, schema, open_labels=True) if args.dev_file else []
+    mix = D.load(args.mix_file, schema, open_labels=True) if args.mix_file else []
+    seen = D.Schema.from_items(train + dev + mix, base=schema)
+    labels = LabelSet.from_schema(seen.types, seen.statuses)
+    if base_labels is not None:
+        labels = base_labels.extend(labels)
+    return train, dev, mix, labels
+
+
+def _is_eventx_model(path: str) -> bool:
+    cfg = Path(path) / "config.json"
+    return cfg.is_file() and json.loads(cfg.read_text("utf-8")).get("architecture") == "eventx-tagger"
+
+
+def train(args: TrainingArguments) -> dict:
+    """Train (or continue training) a model and save the best epoch to ``args.output_dir``."""
+    from accelerate import Accelerator
+    from tqdm.auto import tqdm
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    from .encoder import resolve_encoder
+    from .evaluation import evaluate_items
+    from .extraction import EventExtractor
+
+    continuing = _is_eventx_model(args.init)
+    base = EventModel.from_pretrained(args.init) if continuing else None
+    train_items, dev_items, mix_items, labels = load_training_data(args, base.labels if base else None)
+    _set_seed(args.seed)
+    accelerator = Accelerator()
+    encoder_path = args.init if continuing else resolve_encoder(args.init)
+    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
+    if continuing:
+        model = base.extend_labels(labels)
+        model.max_length = args.max_length
+    else:
+        model = EventModel.from_encoder(encoder_path, labels, max_length=args.max_length)
+    emb = model.encoder.get_input_embeddings()
+    emb.weight.requires_grad_(args.train_embeddings)
+
+    train_feats = featurize(train_items, tokenizer, labels, args.max_length)
+    mix_feats = featurize(mix_items, tokenizer, labels, args.max_length) if mix_items else []
+    n_mix = int(round(len(train_feats) * args.mix_ratio)) if mix_feats else 0
+    steps_per_epoch = math.ceil((len(train_feats) + min(n_mix, len(mix_feats))) / args.batch_size)
+    total = steps_per_epoch * args.epochs if args.max_steps < 0 else min(args.max_steps, steps_per_epoch * args.epochs)
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+    enc_params = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+    optimizer = torch.optim.AdamW([{"params": enc_params, "lr": args.learning_rate},
+                                   {"params": head_params, "lr": args.head_learning_rate}],
+                                  weight_decay=args.weight_decay)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(total * args.warmup_ratio), total)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    rng = random.Random(args.seed)
+    history, best, step = [], None, 0
+    start_time = time.time()
+    workdir = Path(tempfile.mkdtemp(prefix="eventx-best-"))  # the best epoch so far; never inside the repo
+    try:
+        for epoch in range(1, args.epochs + 1):
+            model.train()
+            feats = train_feats + (rng.sample(mix_feats, min(n_mix, len(mix_feats))) if n_mix else [])
+            batches = _length_batches(feats, args.batch_size, rng)
+            # each process takes its share of the batches (data parallel under accelerate launch)
+            batches = batches[accelerator.process_index::accelerator.num_processes]
+            bar = tqdm(batches, desc=f"epoch {epoch}/{args.epochs}", disable=not (args.progress and accelerator.is_main_process))
+            losses = []
+            for b in bar:
+                batch = {k: v.to(accelerator.device) for k, v in collate([feats[i] for i in b], tokenizer.pad_token_id).items()}
+                loss = compute_loss(model, batch)
+                accelerator.backward(loss)
+                accelerator.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step(); scheduler.step(); optimizer.zero_grad()
+                losses.append(loss.item())
+                bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+                step += 1
+                if step >= total:
+                    break
+            record = {"epoch": epoch, "step": step, "train_loss": float(np.mean(losses)) if losses else None,
+                      "elapsed_s": round(time.time() - start_time, 1)}
+            unwrapped = accelerator.unwrap_model(model)
+            if dev_items and accelerator.is_main_process:
+                extractor = EventExtractor(unwrapped, tokenizer, accelerator.device)
+                m = evaluate_items(extractor, dev_items)
+                record["dev"] = {k: m[k]["f1"] for k in ("trigger_classification", "argument_classification")}
+                record["dev"]["status_accuracy"] = m["status_accuracy"]
+                score = record["dev"]["trigger_classification"] + record["dev"]["argument_classification"]
+                unwrapped.train()
+            else:
+                score = epoch  # no dev set: keep the last epoch
+            history.append(record)
+            if accelerator.is_main_process:
+                tqdm.write(json.dumps(record))
+                if best is None or score > best[0]:
+                    best = (score, epoch)
+                    unwrapped.save_pretrained(workdir / "best", tokenizer=tokenizer)
+            if step >= total:
+                break
+        accelerator.wait_for_everyone()
+        result = {"best_epoch": best[1] if best else None, "history": history,
+                  "train_items": len(train_items), "dev_items": len(dev_items), "mix_items": len(mix_items),
+                  "steps": step, "train_seconds": round(time.time() - start_time, 1)}
+        if accelerator.is_main_process:
+            final = EventModel.from_pretrained(workdir / "best")
+            dtype = {"float16": torch.float16, "float32": torch.float32}[args.save_dtype]
+            final.save_pretrained(args.output_dir, dtype=dtype, tokenizer=tokenizer, extra_files={
+                "training_args.json": json.dumps(asdict(args), indent=2, ensure_ascii=False),
+                "training_metrics.json": json.dumps(result, indent=2, ensure_ascii=False)})
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def arguments_from_dict(d: dict) -> TrainingArguments:
+    known = {f.name for f in fields(TrainingArguments)}
+    unknown = sorted(set(d) - known)
+    if unknown:
+        raise ValueError(f"unknown training option(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return TrainingArguments(**d)

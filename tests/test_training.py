@@ -1,0 +1,109 @@
+"""Training end to end on a tiny random encoder: train, save, load, extract, retrain with new labels."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from eventx.data import DataError
+from eventx.extraction import EventExtractor
+from eventx.modeling import EventModel
+from eventx.training import TrainingArguments, arguments_from_dict, collate, featurize, train
+from tiny import LABELS, save_tiny_encoder, tiny_tokenizer, write_jsonl
+
+
+def many(items, n):
+    return [{**it, "id": f"{it['id']}-{k}"} for k in range(n) for it in items]
+
+
+def item(i, text, events):
+    return {"id": str(i), "lang": "en", "text": text, "events": events}
+
+
+def ev(text, type_, status, trigger, args):
+    def span(s):
+        start = text.index(s)
+        return {"start": start, "end": start + len(s), "text": s}
+    return {"type": type_, "status": status, "trigger": span(trigger),
+            "arguments": [{"role": r, **span(s)} for r, s in args]}
+
+
+T1 = "Japan joined PURL."
+T2 = "Estonia will join the coalition."
+T3 = "Rain is expected today."
+ITEMS = [item(1, T1, [ev(T1, "MechanismJoining", "happened", "joined", [("joiner", "Japan"), ("mechanism", "PURL")])]),
+         item(2, T2, [ev(T2, "MechanismJoining", "planned", "join", [("joiner", "Estonia"), ("mechanism", "coalition")])]),
+         item(3, T3, [])]
+
+
+@pytest.fixture(scope="module")
+def encoder_dir(tmp_path_factory):
+    return save_tiny_encoder(tmp_path_factory.mktemp("enc"))
+
+
+def test_featurize_aligns_tags_with_tokens():
+    tok = tiny_tokenizer()
+    f = featurize(ITEMS[:1], tok, LABELS, 64)[0]
+    toks = tok.convert_ids_to_tokens(f["input_ids"])
+    tagged = "".join(t for t, lab in zip(toks, f["trigger_labels"]) if lab > 0).replace("\u2581", "")
+    assert tagged == "joined"
+    (event,) = f["events"]
+    assert [t for t, m in zip(toks, event["trigger_mask"]) if m] == [t for t, lab in zip(toks, f["trigger_labels"]) if lab > 0]
+    assert event["status"] == LABELS.statuses.index("happened")
+    batch = collate([f, featurize(ITEMS[2:], tok, LABELS, 64)[0]], tok.pad_token_id)
+    assert batch["input_ids"].shape[0] == 2 and batch["trigger_mask"].shape[0] == 1
+
+
+def test_train_save_load_extract_and_retrain_with_new_labels(tmp_path, encoder_dir):
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 4))
+    out = tmp_path / "model"
+    args = TrainingArguments(train_file=str(train_file), dev_file=str(train_file), output_dir=str(out),
+                             init=str(encoder_dir), epochs=2, batch_size=4, max_length=32, progress=False,
+                             head_learning_rate=5e-3, seed=1)
+    result = train(args)
+    assert result["best_epoch"] in (1, 2) and len(result["history"]) == 2
+    assert "dev" in result["history"][0]
+    saved = json.loads((out / "training_args.json").read_text())
+    assert saved["epochs"] == 2 and saved["init"] == str(encoder_dir)
+    ex = EventExtractor.from_pretrained(out, device="cpu")
+    assert isinstance(ex.extract(T1), list)
+    assert not list(tmp_path.glob("*eventx-best-*")), "no checkpoint is left beside the model"
+
+    # reproducible: the same seed gives the same weights
+    out2 = tmp_path / "model2"
+    train(TrainingArguments(**{**args.__dict__, "output_dir": str(out2)}))
+    a, b = EventModel.from_pretrained(out).state_dict(), EventModel.from_pretrained(out2).state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+    # retrain on data with a new type and role: labels extend, old head rows are kept
+    T4 = "Drones struck the depot at night."
+    new = [item(4, T4, [ev(T4, "Strike", "happened", "struck", [("target", "depot")])])]
+    new_file = write_jsonl(tmp_path / "new.jsonl", many(new, 4))
+    out3 = tmp_path / "model3"
+    train(TrainingArguments(train_file=str(new_file), output_dir=str(out3), init=str(out), mix_file=str(train_file),
+                            mix_ratio=0.5, epochs=1, batch_size=4, max_length=32, progress=False, learning_rate=0.0,
+                            head_learning_rate=0.0))
+    old, grown = EventModel.from_pretrained(out), EventModel.from_pretrained(out3)
+    assert grown.labels.trigger_labels[:len(old.labels.trigger_labels)] == old.labels.trigger_labels
+    assert "B-Strike" in grown.labels.trigger_labels and "B-target" in grown.labels.role_labels
+    n = len(old.labels.trigger_labels)
+    assert torch.allclose(grown.trigger_head.weight[:n], old.trigger_head.weight, atol=1e-3)  # fp16 on disk
+    assert isinstance(EventExtractor(grown, tiny_tokenizer()).extract(T4), list)
+
+
+def test_invalid_data_is_refused_before_training(tmp_path, encoder_dir):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "text": "abc", "events": [{"type": "Meeting", "status": "maybe", '
+                   '"trigger": {"start": 0, "end": 9}, "arguments": []}]}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "never"
+    with pytest.raises(DataError) as e:
+        train(TrainingArguments(train_file=str(bad), output_dir=str(out), init=str(encoder_dir), progress=False))
+    msg = str(e.value)
+    assert f"{bad}:1:" in msg and "status" in msg and "outside the text" in msg and f"{bad}:2: bad JSON" in msg
+    assert not out.exists()
+
+
+def test_unknown_config_keys_are_named():
+    with pytest.raises(ValueError, match="epochz"):
+        arguments_from_dict({"train_file": "a", "output_dir": "b", "epochz": 3})

@@ -1,0 +1,175 @@
+"""Speed and memory of eventx on this machine, beside the encoder ceiling and a naive pipeline baseline.
+
+    python training/benchmark.py [--model models/eventx-e5-small] [--json training/benchmark.json]
+
+Measures, in one process:
+- model load time (imports excluded) and peak resident memory;
+- ``extract()`` throughput over the test split (items are sentences or short passages), batched, in its
+  default runtime (``dtype="auto"``: bfloat16 on CPUs with native support) and in float32;
+- the bare encoder forward pass over the same texts at its best batch size, in the same runtime: the
+  ceiling for this model, runtime and machine (eventx must reach >= 60% of it);
+- the straightforward baseline a user would write: ``transformers.pipeline("feature-extraction")`` one
+  text at a time, with the same weights and heads (eventx must be >= 3x faster);
+- latency (p50, p95) of ``extract()`` on one article of about 2,000 characters.
+Targets: load <= 5 s, peak memory <= 1.5 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "python": platform.python_version(), "torch": torch.__version__, "platform": platform.platform()}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn, repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(HERE.parent / "models" / "eventx-e5-small"))
+    ap.add_argument("--data", default=str(HERE / "data" / "test.jsonl"))
+    ap.add_argument("--articles", default=str(HERE / "data" / "articles.jsonl"))
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--baseline-items", type=int, default=200, help="texts for the slow pipeline baseline")
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--dtype", default="auto", help="encoder precision for extract(), as in EventExtractor")
+    a = ap.parse_args(argv)
+
+    from transformers import pipeline
+
+    from eventx import EventExtractor
+    from eventx.decoding import decode_spans, softmax, visible_offsets
+
+    texts = [json.loads(l)["text"] for l in open(a.data, encoding="utf-8")]
+    articles = [json.loads(l)["text"] for l in open(a.articles, encoding="utf-8")]
+    article = min(articles, key=lambda t: abs(len(t) - 2000))
+
+    t0 = time.perf_counter()
+    ex = EventExtractor.from_pretrained(a.model, device="cpu", dtype=a.dtype)
+    load_s = time.perf_counter() - t0
+    runtime_dtype = str(ex.model.encoder.dtype).replace("torch.", "")
+    ex32 = EventExtractor.from_pretrained(a.model, device="cpu", dtype="float32")
+    ex.extract(texts[:8]), ex32.extract(texts[:8])  # warm-up
+
+    extract_rate = len(texts) / timed(lambda: ex.extract(texts, batch_size=a.batch_size), repeat=2)
+    extract32_rate = len(texts) / timed(lambda: ex32.extract(texts, batch_size=a.batch_size), repeat=2)
+
+    # ceiling: the encoder alone (same runtime as extract), same texts and tokenizer, length-sorted batches
+    tok = ex.tokenizer
+    ids = tok(texts, truncation=True, max_length=ex.model.max_length)["input_ids"]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+
+    def encoder_pass(bs: int, enc=ex.model.encoder) -> None:
+        with torch.inference_mode():
+            for b in range(0, len(order), bs):
+                rows = [ids[i] for i in order[b:b + bs]]
+                width = max(map(len, rows))
+                x = torch.full((len(rows), width), tok.pad_token_id)
+                m = torch.zeros_like(x)
+                for r, row in enumerate(rows):
+                    x[r, :len(row)] = torch.tensor(row)
+                    m[r, :len(row)] = 1
+                enc(input_ids=x, attention_mask=m)
+
+    ceilings = {bs: len(texts) / timed(lambda: encoder_pass(bs), repeat=2) for bs in (8, 16, 32, 64)}
+    best_bs = max(ceilings, key=ceilings.get)
+    ceiling32 = max(len(texts) / timed(lambda: encoder_pass(bs, ex32.model.encoder), repeat=2) for bs in (16, 64))
+
+    # baseline: what a user would write: a feature-extraction pipeline over the same weights, loaded as
+    # usual (float32), one text at a time, then the same heads and decoding
+    pipe = pipeline("feature-extraction", model=ex32.model.encoder, tokenizer=tok, device=-1)
+    model, labels = ex32.model, ex32.labels
+
+    def naive(text: str) -> None:
+        hidden = torch.tensor(np.asarray(pipe(text, truncation=True, max_length=model.max_length), dtype=np.float32)[0]).unsqueeze(0)
+        enc_ = tok(text, truncation=True, max_length=model.max_length, return_offsets_mapping=True)
+        offsets = visible_offsets(enc_["offset_mapping"], text)
+        with torch.inference_mode():
+            probs = softmax(model.trigger_head(hidden).numpy()[0])
+            mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+            for name, s, e, _ in decode_spans(probs, offsets, labels.trigger_labels, text):
+                tm = torch.tensor([[int(ts != te and ts < e and s < te) for ts, te in offsets]])
+                model.argument_logits(hidden, mask, torch.tensor([0]), tm,
+                                      torch.tensor([list(labels.types).index(name)]))
+
+    sample = texts[:a.baseline_items]
+    naive(sample[0])
+    baseline_s = timed(lambda: [naive(t) for t in sample])
+    baseline_rate = len(sample) / baseline_s
+
+    lat = []
+    for _ in range(20):
+        t = time.perf_counter()
+        ex.extract(article)
+        lat.append(time.perf_counter() - t)
+    result = {
+        "machine": machine(),
+        "model": a.model,
+        "texts": len(texts),
+        "load_seconds": round(load_s, 2),
+        "encoder_dtype": runtime_dtype,
+        "extract_sentences_per_second": round(extract_rate, 1),
+        "extract_float32_sentences_per_second": round(extract32_rate, 1),
+        "encoder_float32_ceiling_sentences_per_second": round(ceiling32, 1),
+        "encoder_ceiling_sentences_per_second": round(ceilings[best_bs], 1),
+        "encoder_ceiling_batch_size": best_bs,
+        "encoder_ceiling_by_batch_size": {str(k): round(v, 1) for k, v in ceilings.items()},
+        "extract_vs_ceiling": round(extract_rate / ceilings[best_bs], 3),
+        "pipeline_baseline_sentences_per_second": round(baseline_rate, 1),
+        "speedup_vs_pipeline": round(extract_rate / baseline_rate, 2),
+        "article_chars": len(article),
+        "article_latency_p50_ms": round(1000 * statistics.median(lat), 1),
+        "article_latency_p95_ms": round(1000 * float(np.percentile(lat, 95)), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    targets = {"extract_vs_ceiling": (">=", 0.6), "speedup_vs_pipeline": (">=", 3.0),
+               "load_seconds": ("<=", 5.0), "peak_rss_mb": ("<=", 1536)}
+    result["targets_met"] = {k: (result[k] >= v if op == ">=" else result[k] <= v) for k, (op, v) in targets.items()}
+    rows = [(k, v) for k, v in result.items() if not isinstance(v, dict)]
+    width = max(len(k) for k, _ in rows)
+    print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
+    print("targets met: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in result["targets_met"].items()))
+    print(json.dumps(result))
+    if a.json:
+        tmp = Path(a.json).with_suffix(".tmp")
+        tmp.write_text(json.dumps(result, indent=1), "utf-8")
+        os.replace(tmp, a.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
