@@ -11,17 +11,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from pathlib import Path
 
-
-def _write_atomic(path: str, content: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+from .fileio import write_text_atomic
 
 
 def _fail(msg: str, code: int = 2) -> int:
@@ -104,7 +97,7 @@ def cmd_evaluate(a) -> int:
         print(format_table(base, f"lexicon baseline (trigger words from {a.baseline})"))
         out["baseline"] = base
     if a.json:
-        _write_atomic(a.json, json.dumps(out, indent=1, ensure_ascii=False))
+        write_text_atomic(a.json, json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 
 
@@ -180,6 +173,13 @@ def _add_training_args(p: argparse.ArgumentParser) -> None:
                            help=help_ + ("" if required else f" (default: {f.default})"))
 
 
+def _add_runtime_args(p: argparse.ArgumentParser, dtype: str, why: str) -> None:
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--dtype", default=dtype, choices=["auto", "float32", "bfloat16", "float16"],
+                   help=f"encoder precision ({why})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="eventx", description="Events from multilingual news.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -189,10 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="publication date YYYY-MM-DD, anchors relative times")
     p.add_argument("--format", choices=["table", "json", "jsonl", "html"], default="table")
     p.add_argument("--model", help="model directory (default: the shipped model)")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"],
-                   help="encoder precision (auto: bfloat16 on CPUs with native support)")
+    _add_runtime_args(p, dtype="auto", why="auto: bfloat16 on CPUs with native support")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("validate", help="check labelled JSONL files and print counts")
@@ -211,10 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True)
     p.add_argument("--json", help="write all metrics as JSON here")
     p.add_argument("--baseline", help="also score a lexicon baseline built from this training file")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--dtype", default="float32", choices=["auto", "float32", "bfloat16", "float16"],
-                   help="encoder precision (float32 by default, so scores do not depend on the machine)")
+    _add_runtime_args(p, dtype="float32", why="float32 by default, so scores do not depend on the machine")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("base-encoder", help="build the offline multilingual-e5-small directory")

@@ -32,7 +32,6 @@ ONTOLOGY: dict[str, tuple[str, ...]] = {
     "MechanismJoining": ("joiner", "mechanism", "time"),
 }
 
-_EDGE_JUNK = " \t\r\n\u00a0.,;:!?\"'«»“”„()"
 
 
 class DataError(ValueError):

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .fileio import write_dir_atomic
+
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
 BLOCK_BYTES = 2 + QK // 2
@@ -203,22 +205,6 @@ def build_tokenizer(pieces: list, special_ids: dict, charsmap: bytes):
                                    model_max_length=512)
 
 
-def _write_atomically(out: Path, write) -> Path:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    os.chmod(tmp, 0o755)
-    try:
-        write(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
 def build_base_encoder(out: str | Path, source: str | Path | None = None) -> Path:
     """Write a Hugging Face model directory for multilingual-e5-small to ``out`` (atomically)."""
     import torch
@@ -244,7 +230,7 @@ def build_base_encoder(out: str | Path, source: str | Path | None = None) -> Pat
         save_file(sd, str(tmp / "model.safetensors"), metadata={"format": "pt"})
         build_tokenizer(f.pieces, f.special_ids, precompiled_charsmap(f.norm_map)).save_pretrained(tmp)
 
-    return _write_atomically(Path(out), write)
+    return write_dir_atomic(Path(out), write)
 
 
 def cache_dir() -> Path:
@@ -348,7 +334,7 @@ def trim_vocabulary(src: str | Path, out: str | Path, texts: list[str]) -> dict:
         sd["embeddings.word_embeddings.weight"] = sd["embeddings.word_embeddings.weight"][idx].contiguous()
         save_file(sd, str(tmp / "model.safetensors"), metadata={"format": "pt"})
 
-    _write_atomically(out, write)
+    write_dir_atomic(out, write)
     return {"pieces_before": len(vocab), "pieces_after": len(kept)}
 
 

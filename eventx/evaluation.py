@@ -212,10 +212,8 @@ def format_table(metrics: dict, title: str = "") -> str:
         m = metrics[k]
         lines.append(f"{k:<28}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['gold']:>7}")
     lines.append(f"{'status_accuracy':<28}{metrics['status_accuracy']:>24.3f}{metrics['status_evaluated']:>7}")
-    for t, v in metrics["per_type"].items():
-        lines.append(f"  {t + ' trigger/arg F1':<26}{v['trigger_classification']['f1']:>16.3f}"
-                     f"{v['argument_classification']['f1']:>8.3f}")
-    for lang, v in metrics["per_language"].items():
-        lines.append(f"  {lang + ' trigger/arg F1':<26}{v['trigger_classification']['f1']:>16.3f}"
-                     f"{v['argument_classification']['f1']:>8.3f}")
+    lines.append(f"{'F1 by type / language':<28}{'trigger':>16}{'argument':>10}")
+    for name, v in list(metrics["per_type"].items()) + list(metrics["per_language"].items()):
+        lines.append(f"  {name:<26}{v['trigger_classification']['f1']:>16.3f}"
+                     f"{v['argument_classification']['f1']:>10.3f}")
     return "\n".join(lines)

@@ -18,15 +18,13 @@ torch.Size([1, 5, 3])
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from .fileio import write_dir_atomic
 from .labels import LabelSet
 
 FORMAT_VERSION = 1
@@ -111,10 +109,7 @@ class EventModel(nn.Module):
         """Write config, safetensors weights (and tokenizer) to ``path`` atomically."""
         from safetensors.torch import save_file
 
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
+        def write(tmp: Path) -> None:
             (tmp / CONFIG_NAME).write_text(json.dumps(self.config_dict(), indent=2, ensure_ascii=False), "utf-8")
             sd = {k: v.detach().to("cpu", dtype if v.is_floating_point() else v.dtype).contiguous()
                   for k, v in self.state_dict().items()}
@@ -123,14 +118,8 @@ class EventModel(nn.Module):
                 tokenizer.save_pretrained(tmp)
             for name, content in (extra_files or {}).items():
                 (tmp / name).write_text(content, encoding="utf-8")
-            os.chmod(tmp, 0o755)
-            if path.exists():
-                shutil.rmtree(path)
-            os.replace(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return path
+
+        return write_dir_atomic(path, write)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, map_location: str = "cpu") -> "EventModel":

@@ -241,8 +241,11 @@ def test_format_table(gold):
     assert lines[2].split() == ["trigger_identification", "1.000", "1.000", "1.000", "3"]
     assert lines[5].split() == ["argument_classification", "1.000", "1.000", "1.000", "7"]
     assert lines[6].split() == ["status_accuracy", "1.000", "3"]
-    assert any(line.strip().startswith("Meeting trigger/arg F1") for line in lines)
-    assert any(line.strip().startswith("uk trigger/arg F1") for line in lines)
+    assert lines[7].split() == ["F1", "by", "type", "/", "language", "trigger", "argument"]
+    assert any(line.split() == ["Meeting", "1.000", "1.000"] for line in lines)
+    assert any(line.split()[0] == "uk" for line in lines)
+    widths = {len(line) for line in lines[8:]}
+    assert len(widths) == 1, "per-type and per-language rows line up"
     assert format_table(score(gold, [[], []])).splitlines()[0].startswith("metric")
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from eventx import labels as L
 from eventx.data import ONTOLOGY, STATUSES

@@ -165,9 +165,9 @@ def main(argv=None) -> int:
     print("targets met: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in result["targets_met"].items()))
     print(json.dumps(result))
     if a.json:
-        tmp = Path(a.json).with_suffix(".tmp")
-        tmp.write_text(json.dumps(result, indent=1), "utf-8")
-        os.replace(tmp, a.json)
+        from eventx.fileio import write_text_atomic
+
+        write_text_atomic(a.json, json.dumps(result, indent=1))
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from eventx.data import check_item, counts  # noqa: E402
+from eventx.fileio import write_text_atomic  # noqa: E402
 
 LABEL = re.compile(r"^(?:(?P<type>[A-Z][A-Za-z]*)\.(?P<status>[a-z]+)|(?P<role>[a-z_]+))(?:#(?P<n>\d+))?$")
 
@@ -143,11 +143,7 @@ def is_dev(item: dict) -> bool:
 
 
 def write_jsonl(path: Path, items: list[dict]) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for item in items:
-            f.write(json.dumps(item, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    write_text_atomic(path, "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
 
 
 def main(argv=None) -> int:

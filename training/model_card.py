@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 from eventx.data import counts, load  # noqa: E402
 from eventx.evaluation import KEYS, LexiconBaseline, evaluate_items  # noqa: E402
 from eventx.extraction import EventExtractor  # noqa: E402
+from eventx.fileio import write_text_atomic  # noqa: E402
 
 
 def row(name: str, m: dict) -> str:
@@ -40,9 +40,7 @@ def main(argv=None) -> int:
     results = {"test": evaluate_items(ex, splits["test"]), "articles": evaluate_items(ex, splits["articles"]),
                "test_lexicon_baseline": evaluate_items(lex, splits["test"]),
                "articles_lexicon_baseline": evaluate_items(lex, splits["articles"])}
-    tmp = a.model / ".evaluation.json.tmp"
-    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
-    os.replace(tmp, a.model / "evaluation.json")
+    write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
 
     tm = json.loads((a.model / "training_metrics.json").read_text("utf-8"))
     targs = json.loads((a.model / "training_args.json").read_text("utf-8"))
@@ -119,7 +117,7 @@ def main(argv=None) -> int:
               "Trained on about 2,300 hand-written sentences: expect lower scores on real news, on other languages "
               "and on event phrasings the corpus lacks. `time` values are normalised; other roles are surface text.",
               ""]
-    (a.model / "README.md").write_text("\n".join(lines), "utf-8")
+    write_text_atomic(a.model / "README.md", "\n".join(lines))
     print("\n".join(lines))
     return 0
 
