@@ -33,7 +33,6 @@ ONTOLOGY: dict[str, tuple[str, ...]] = {
 }
 
 
-
 class DataError(ValueError):
     """Invalid labelled data; ``errors`` lists every problem as ``file:line: message``."""
 
