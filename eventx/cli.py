@@ -3,7 +3,8 @@
     eventx extract FILE... [--date YYYY-MM-DD] [--format table|json|jsonl|html] [--model DIR]
     eventx validate FILE... [--schema FILE] [--open-labels]
     eventx train --train FILE --out DIR [--dev FILE] [--init e5-small|DIR] [--epochs N] ...
-    eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE]
+    eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X]
+    eventx calibrate --model DIR --data DEV_FILE
     eventx base-encoder --out DIR
 """
 from __future__ import annotations
@@ -87,9 +88,19 @@ def cmd_evaluate(a) -> int:
     except DataError as e:
         return _fail(str(e), 1)
     extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype)
-    metrics = evaluate_items(extractor, items, batch_size=a.batch_size)
+    try:
+        metrics = evaluate_items(extractor, items, batch_size=a.batch_size, min_score=a.min_score)
+    except ValueError as e:
+        return _fail(str(e))
     print(format_table(metrics, f"eventx model {a.model} on {a.data} ({len(items)} items)"))
     out = {"model": str(a.model), "data": str(a.data), "metrics": metrics}
+    if a.calibration:
+        from .evaluation import calibration_metrics, calibration_samples
+
+        cal = calibration_metrics(calibration_samples(extractor, items, a.batch_size), extractor.calibration)
+        print("\nexpected calibration error (10 bins), before -> after calibration: " + ", ".join(
+            f"{k} {cal['before'][k]['ece']:.3f} -> {cal['after'][k]['ece']:.3f}" for k in cal["before"]))
+        out["calibration"] = cal
     if a.baseline:
         lex = LexiconBaseline.from_items(load(a.baseline, open_labels=True))
         base = evaluate_items(lex, items)
@@ -98,6 +109,28 @@ def cmd_evaluate(a) -> int:
         out["baseline"] = base
     if a.json:
         write_text_atomic(a.json, json.dumps(out, indent=1, ensure_ascii=False))
+    return 0
+
+
+def cmd_calibrate(a) -> int:
+    from .data import DataError, load
+    from .evaluation import calibrate
+    from .extraction import EventExtractor
+
+    try:
+        items = load(a.data, open_labels=True)
+    except DataError as e:
+        return _fail(str(e), 1)
+    extractor = EventExtractor.from_pretrained(a.model, device="cpu", dtype="float32")
+    cal = calibrate(extractor, items, batch_size=a.batch_size)
+    path = Path(a.model) / "config.json"
+    config = json.loads(path.read_text("utf-8"))
+    config["calibration"] = cal.to_dict()
+    write_text_atomic(path, json.dumps(config, indent=2, ensure_ascii=False))
+    print(f"calibrated on {len(items)} items of {a.data}: min_score {cal.min_score}; ECE before -> after: "
+          + ", ".join(f"{k} {cal.report['ece_before'][k]:.3f} -> {cal.report['ece_after'][k]:.3f}"
+                      for k in cal.report["ece_before"]))
+    print(f"wrote {path}")
     return 0
 
 
@@ -133,7 +166,7 @@ def cmd_extract(a) -> int:
         inputs = _read_inputs(a.files)
         extractor = EventExtractor.from_pretrained(a.model or DEFAULT_MODEL, device=a.device, dtype=a.dtype)
         results = extractor.extract([t for _, t in inputs], date=a.date, batch_size=a.batch_size,
-                                    progress=len(inputs) > 1 and sys.stderr.isatty())
+                                    progress=len(inputs) > 1 and sys.stderr.isatty(), min_score=a.min_score)
     except ValueError as e:
         return _fail(str(e))
     if a.format == "html":
@@ -180,6 +213,11 @@ def _add_runtime_args(p: argparse.ArgumentParser, dtype: str, why: str) -> None:
                    help=f"encoder precision ({why})")
 
 
+def _add_min_score(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-score", type=float, default=None,
+                   help="drop events whose calibrated score is lower (default: the model's, chosen on its dev set)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="eventx", description="Events from multilingual news.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -189,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="publication date YYYY-MM-DD, anchors relative times")
     p.add_argument("--format", choices=["table", "json", "jsonl", "html"], default="table")
     p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_min_score(p)
     _add_runtime_args(p, dtype="auto", why="auto: bfloat16 on CPUs with native support")
     p.set_defaults(func=cmd_extract)
 
@@ -208,8 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True)
     p.add_argument("--json", help="write all metrics as JSON here")
     p.add_argument("--baseline", help="also score a lexicon baseline built from this training file")
+    p.add_argument("--calibration", action="store_true", help="also report expected calibration error")
+    _add_min_score(p)
     _add_runtime_args(p, dtype="float32", why="float32 by default, so scores do not depend on the machine")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("calibrate", help="fit score calibration and the default min_score on dev data")
+    p.add_argument("--model", required=True, help="model directory; its config.json is rewritten")
+    p.add_argument("--data", required=True, help="labelled dev JSONL (never the test split)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("base-encoder", help="build the offline multilingual-e5-small directory")
     p.add_argument("--out", required=True)

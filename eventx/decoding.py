@@ -69,12 +69,36 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
     >>> snap_to_words("з Японією", 2, 6)
     (2, 9)
+    >>> t = "вони зобов'язалися"; s, e = snap_to_words(t, 5, 11); t[s:e]    # an apostrophe inside a word
+    "зобов'язалися"
+    >>> snap_to_words("Japan's aid", 0, 5)
+    (0, 5)
     """
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while start > 0 and _inside_word(text, start):
         start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+    while end < len(text) and _inside_word(text, end):
         end += 1
     return start, end
+
+
+APOSTROPHES = "'\u2019\u02bc"  # Ukrainian writes one word with them: зобов'язалися, об’єднання
+
+
+def _cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether the boundary before ``text[i]`` falls inside a word: between letters or digits, or at an
+    apostrophe between Cyrillic letters (English "Japan's" keeps its possessive outside the span)."""
+    a, b = text[i - 1], text[i]
+    if a.isalnum() and b.isalnum():
+        return True
+    if b in APOSTROPHES:
+        return _cyrillic(a) and i + 1 < len(text) and _cyrillic(text[i + 1])
+    if a in APOSTROPHES:
+        return _cyrillic(b) and i >= 2 and _cyrillic(text[i - 2])
+    return False
 
 
 def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0) -> list[tuple]:

@@ -145,9 +145,12 @@ def _seqeval(gold: list, pred: list) -> dict:
     return {k: {m: round(float(x), 4) for m, x in v.items()} for k, v in report.items()}
 
 
-def evaluate_items(extractor, items: list[dict], batch_size: int = 32) -> dict:
-    """Run any extractor (anything with ``extract(list_of_texts)``) on items and score it."""
-    preds = extractor.extract([it["text"] for it in items], batch_size=batch_size)
+def evaluate_items(extractor, items: list[dict], batch_size: int = 32, min_score: float | None = None) -> dict:
+    """Run any extractor (anything with ``extract(list_of_texts)``) on items and score it.
+
+    ``min_score`` is passed on when given; by default the extractor's own threshold applies."""
+    kw = {} if min_score is None else {"min_score": min_score}
+    preds = extractor.extract([it["text"] for it in items], batch_size=batch_size, **kw)
     return score(items, preds)
 
 
@@ -217,3 +220,67 @@ def format_table(metrics: dict, title: str = "") -> str:
         lines.append(f"  {name:<26}{v['trigger_classification']['f1']:>16.3f}"
                      f"{v['argument_classification']['f1']:>10.3f}")
     return "\n".join(lines)
+
+
+def calibration_samples(extractor, items: list[dict], batch_size: int = 32) -> dict:
+    """Raw (uncalibrated) scores of every predicted trigger, argument and status on labelled items, with
+    whether each is right: the data a :class:`~eventx.calibration.Calibration` is fitted and measured on.
+
+    A trigger is right when its span and type match a gold event; an argument when, under such a trigger,
+    its span and role match that event's; a status (only for right triggers) when it equals the gold one.
+    """
+    import numpy as np
+
+    raw = extractor.raw_scores([it["text"] for it in items], batch_size=batch_size)
+    statuses = list(extractor.labels.statuses)
+    out = {"trigger": ([], []), "argument": ([], []), "status": ([], []), "gold_triggers": 0}
+    for item, events in zip(items, raw):
+        gold = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]): e for e in item["events"]}
+        out["gold_triggers"] += len(gold)
+        for ev in events:
+            g = gold.get((*ev["trigger"], ev["type"]))
+            out["trigger"][0].append(ev["score"]); out["trigger"][1].append(g is not None)
+            gargs = {(a["role"], a["start"], a["end"]) for a in g["arguments"]} if g else set()
+            for role, s, e, sc in ev["arguments"]:
+                out["argument"][0].append(sc); out["argument"][1].append((role, s, e) in gargs)
+            if g is not None and g["status"] in statuses:
+                out["status"][0].append(ev["status_probs"]); out["status"][1].append(statuses.index(g["status"]))
+    for k in ("trigger", "argument"):
+        out[k] = (np.asarray(out[k][0], dtype=float), np.asarray(out[k][1], dtype=bool))
+    out["status"] = (np.asarray(out["status"][0], dtype=float).reshape(-1, len(statuses)),
+                     np.asarray(out["status"][1], dtype=int))
+    return out
+
+
+def calibration_metrics(samples: dict, calibration) -> dict:
+    """ECE and reliability bins of trigger, argument and status scores, before and after ``calibration``."""
+    from .calibration import Calibration, expected_calibration_error, reliability
+
+    res = {}
+    for name, cal in (("before", Calibration()), ("after", calibration)):
+        ts, tc = samples["trigger"]
+        as_, ac = samples["argument"]
+        sp, sg = samples["status"]
+        q = cal.status(sp) if len(sp) else sp
+        st_conf = q.max(-1) if len(q) else q
+        st_ok = q.argmax(-1) == sg if len(q) else q
+        pairs = {"trigger": (cal.trigger(ts) if len(ts) else ts, tc),
+                 "argument": (cal.argument(as_) if len(as_) else as_, ac), "status": (st_conf, st_ok)}
+        res[name] = {k: {"ece": expected_calibration_error(s, c), "n": int(len(s)),
+                         "reliability": reliability(s, c)} for k, (s, c) in pairs.items()}
+    return res
+
+
+def calibrate(extractor, items: list[dict], batch_size: int = 32):
+    """Fit a :class:`~eventx.calibration.Calibration` (and the default ``min_score``) on labelled items."""
+    from .calibration import Calibration, choose_min_score, fit_platt, fit_temperature
+
+    samples = calibration_samples(extractor, items, batch_size)
+    trig = fit_platt(*samples["trigger"])
+    cal = Calibration(trigger=trig, argument=fit_platt(*samples["argument"]),
+                      status_temperature=fit_temperature(*samples["status"]))
+    ts, tc = samples["trigger"]
+    min_score = choose_min_score(trig(ts) if len(ts) else ts, tc, samples["gold_triggers"])
+    m = calibration_metrics(samples, cal)
+    report = {"items": len(items), **{f"ece_{w}": {k: v["ece"] for k, v in m[w].items()} for w in ("before", "after")}}
+    return Calibration(cal.trigger, cal.argument, cal.status_temperature, min_score, report)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .calibration import Calibration
 from .decoding import decode_spans, softmax, visible_offsets
 from .modeling import EventModel
 from .segment import split_sentences
@@ -92,6 +93,11 @@ class EventExtractor:
         self._role_mask = np.array(self.labels.role_mask(), dtype=bool)
         self._lock = threading.Lock()
 
+    @property
+    def calibration(self) -> Calibration:
+        """Score calibration and default ``min_score``, saved with the model (see :mod:`eventx.calibration`)."""
+        return self.model.calibration
+
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto",
                         dtype: str = "auto") -> "EventExtractor":
@@ -118,18 +124,33 @@ class EventExtractor:
     def __call__(self, texts, **kw):
         return self.extract(texts, **kw)
 
-    def extract(self, texts, *, date=None, lang=None, batch_size: int = 16, progress: bool = False):
+    def extract(self, texts, *, date=None, lang=None, batch_size: int = 16, progress: bool = False,
+                min_score: float | None = None):
         """Events in one text (a list of :class:`Event`) or in each of a list of texts (a list of lists).
 
         ``date`` (ISO string or ``datetime.date``) anchors relative times such as "сьогодні" or "on Monday".
         ``lang`` is accepted for symmetry; the model is multilingual and does not need it.
+        ``min_score`` drops events whose calibrated score is lower; ``None`` takes the model's default,
+        chosen on its dev set (``self.calibration.min_score``); ``0`` keeps every event.
         """
         anchor = _parse_date(date)
+        threshold = self.calibration.min_score if min_score is None else _check_score(min_score)
         single = isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, (list, tuple))
         docs = [_check_text(texts)] if single else [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
         with self._lock, torch.inference_mode():
-            results = self._extract_docs(docs, anchor, batch_size, progress)
+            raw = self._extract_docs(docs, batch_size, progress)
+        results = [self._finish(doc, evs, anchor, threshold) for doc, evs in zip(docs, raw)]
         return results[0] if single else results
+
+    def raw_scores(self, texts: list[str], batch_size: int = 16) -> list[list[dict]]:
+        """Uncalibrated decoded events per text, as plain dicts (what calibration is fitted on).
+
+        Each dict has ``type``, ``trigger`` ``(start, end)``, ``score``, ``arguments``
+        ``[(role, start, end, score)]`` and ``status_probs`` (one per status of ``self.labels``).
+        """
+        docs = [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        with self._lock, torch.inference_mode():
+            return self._extract_docs(docs, batch_size, False)
 
     # ------------------------------------------------------------------ pipeline
     def _windows(self, docs: list[str], sents: list[tuple] | None = None) -> list[_Window]:
@@ -166,7 +187,7 @@ class EventExtractor:
             mask[i, :len(row)] = 1
         return ids.to(self.device), mask.to(self.device)
 
-    def _extract_docs(self, docs, anchor, batch_size, progress):
+    def _extract_docs(self, docs, batch_size, progress) -> list[list[dict]]:
         sents = [(d, s, e) for d, doc in enumerate(docs) for s, e in split_sentences(doc)]
         found: list[list] = [[] for _ in docs]
         bar = None
@@ -185,7 +206,7 @@ class EventExtractor:
                 bar.update(len(sents[c:c + SENTENCE_CHUNK]))
         if bar:
             bar.close()
-        return [self._finish(doc, evs, anchor) for doc, evs in zip(docs, found)]
+        return [_best_per_trigger(evs) for evs in found]
 
     def _predict(self, batch: list[_Window]) -> list[list[Event]]:
         """Scores for a batch of windows, then decoding into events (offsets into each document)."""
@@ -223,34 +244,49 @@ class EventExtractor:
                 if a_s < e and s < a_e:  # an argument never overlaps its own trigger
                     continue
                 args.append((role, a_s + w.base, a_e + w.base, a_score))
-            st = int(status_probs[k].argmax())
-            results[i].append(dict(type=name, status=self.labels.statuses[st], score=score,
-                                   status_score=float(status_probs[k, st]), trigger=(s + w.base, e + w.base),
-                                   arguments=args, sentence=w.sent))
+            results[i].append(dict(type=name, score=score, status_probs=status_probs[k],
+                                   trigger=(s + w.base, e + w.base), arguments=args, sentence=w.sent))
         return results
 
-    def _finish(self, doc: str, raw: list, anchor) -> list[Event]:
-        """Merge window duplicates, build result objects, normalise times, group repeated events."""
-        best: dict = {}
-        for ev in raw:
-            key = (ev["type"], ev["trigger"])
-            if key not in best or ev["score"] > best[key]["score"]:
-                best[key] = ev
+    def _finish(self, doc: str, raw: list[dict], anchor, min_score: float) -> list[Event]:
+        """Calibrate scores, drop events under ``min_score``, build result objects, normalise times, group."""
+        cal = self.calibration
         events = []
-        for ev in sorted(best.values(), key=lambda e: e["trigger"]):
+        for ev in raw:
+            score = cal.trigger(ev["score"])
+            if score < min_score:
+                continue
+            status_probs = cal.status(ev["status_probs"])
+            st = int(status_probs.argmax())
             args = []
             seen = set()
-            for role, s, e, score in sorted(ev["arguments"], key=lambda a: (a[1], a[0])):
+            for role, s, e, a_score in sorted(ev["arguments"], key=lambda a: (a[1], a[0])):
                 if (role, s, e) in seen:
                     continue
                 seen.add((role, s, e))
                 value = normalize_time(doc[s:e], anchor) if role == "time" else None
-                args.append(Argument(role, doc[s:e], s, e, score, value))
+                args.append(Argument(role, doc[s:e], s, e, cal.argument(a_score), value))
             ts, te = ev["trigger"]
             ss, se = ev["sentence"]
-            events.append(Event(ev["type"], ev["status"], ev["score"], Span(doc[ts:te], ts, te), tuple(args),
-                                Span(doc[ss:se], ss, se), 0, ev["status_score"]))
+            events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
+                                Span(doc[ss:se], ss, se), 0, float(status_probs[st])))
         return assign_groups(events)
+
+
+def _best_per_trigger(raw: list[dict]) -> list[dict]:
+    """Overlapping windows can decode the same trigger twice: keep the better-scored one, in text order."""
+    best: dict = {}
+    for ev in raw:
+        key = (ev["type"], ev["trigger"])
+        if key not in best or ev["score"] > best[key]["score"]:
+            best[key] = ev
+    return sorted(best.values(), key=lambda e: e["trigger"])
+
+
+def _check_score(x) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 <= x <= 1.0:
+        raise ValueError(f"min_score must be a number from 0 to 1, got {x!r}")
+    return float(x)
 
 
 def _norm(s: str) -> str:
@@ -293,7 +329,7 @@ def default_extractor() -> EventExtractor:
     return _default
 
 
-def extract(text: str, *, date=None, lang=None) -> list[Event]:
+def extract(text: str, *, date=None, lang=None, min_score: float | None = None) -> list[Event]:
     """Events in ``text`` found by the shipped model.
 
     >>> extract("")
@@ -305,6 +341,8 @@ def extract(text: str, *, date=None, lang=None) -> list[Event]:
     """
     _check_text(text)
     anchor = _parse_date(date)
+    if min_score is not None:
+        _check_score(min_score)
     if not text.strip():
         return []
-    return default_extractor().extract(text, date=anchor, lang=lang)
+    return default_extractor().extract(text, date=anchor, lang=lang, min_score=min_score)

@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .calibration import Calibration
 from .fileio import write_dir_atomic
 from .labels import LabelSet
 
@@ -64,6 +65,7 @@ class EventModel(nn.Module):
         self.encoder = encoder
         self.labels = labels
         self.max_length = max_length
+        self.calibration = Calibration()  # fitted after training (eventx.evaluation.calibrate)
         h = encoder.config.hidden_size
         heads = max(1, h // 64) if h % 64 == 0 else 4
         self.dropout = nn.Dropout(dropout)
@@ -102,7 +104,7 @@ class EventModel(nn.Module):
             "architectures", "transformers_version", "torch_dtype", "dtype", "id2label", "label2id")}
         return {"format_version": FORMAT_VERSION, "architecture": "eventx-tagger", "max_length": self.max_length,
                 "labels": self.labels.to_dict(), "trigger_labels": self.labels.trigger_labels,
-                "role_labels": self.labels.role_labels, "encoder": keep}
+                "role_labels": self.labels.role_labels, "calibration": self.calibration.to_dict(), "encoder": keep}
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype = torch.float32, tokenizer=None,
                         extra_files: dict | None = None) -> Path:
@@ -141,6 +143,10 @@ class EventModel(nn.Module):
         sd = load_file(str(path / WEIGHTS_NAME), device=map_location)
         sd = {k: v.float() if v.is_floating_point() else v for k, v in sd.items()}
         model.load_state_dict(sd, strict=True)
+        try:
+            model.calibration = Calibration.from_dict(cfg.get("calibration"))
+        except ValueError as e:
+            raise ValueError(f"{cfg_file}: {e}") from None
         return model.eval()
 
     def extend_labels(self, labels: LabelSet) -> "EventModel":

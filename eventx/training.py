@@ -24,6 +24,7 @@ from . import data as D
 from .decoding import bio_tags, token_mask, visible_offsets
 from .labels import LabelSet
 from .modeling import EventModel
+from .segment import split_sentences
 
 
 @dataclass
@@ -66,8 +67,51 @@ def _set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def sentence_units(item: dict) -> list[dict]:
+    """Split a passage or a whole article into the sentence units the extractor reads at inference.
+
+    The extractor tags one sentence (from :func:`eventx.segment.split_sentences`) at a time, so a long
+    item trains as its sentences: each keeps the events whose trigger it holds and their arguments that lie
+    inside it. Sentences that a gold span crosses are joined, so no span is cut.
+
+    >>> item = {"id": "a", "lang": "en", "text": "Japan joined PURL. It rained.", "events": [
+    ...   {"type": "MechanismJoining", "status": "happened", "trigger": {"start": 6, "end": 12},
+    ...    "arguments": [{"role": "joiner", "start": 0, "end": 5}]}]}
+    >>> [(u["text"], len(u["events"])) for u in sentence_units(item)]
+    [('Japan joined PURL.', 1), ('It rained.', 0)]
+    """
+    text = item["text"]
+    sents = [list(se) for se in split_sentences(text)]
+    if len(sents) <= 1:
+        return [item]
+    spans = [(ev["trigger"]["start"], ev["trigger"]["end"]) for ev in item["events"]]
+    spans += [(a["start"], a["end"]) for ev in item["events"] for a in ev["arguments"]]
+    units: list[list[int]] = []
+    for s, e in sents:
+        if units and any(st < s < en for st, en in spans):
+            units[-1][1] = e  # a gold span runs from the previous unit into this sentence
+        else:
+            units.append([s, e])
+    out = []
+    for k, (s, e) in enumerate(units):
+        events = []
+        for ev in item["events"]:
+            t = ev["trigger"]
+            if not (s <= t["start"] and t["end"] <= e):
+                continue
+            args = [{**a, "start": a["start"] - s, "end": a["end"] - s} for a in ev["arguments"]
+                    if s <= a["start"] and a["end"] <= e]
+            events.append({**ev, "trigger": {**t, "start": t["start"] - s, "end": t["end"] - s},
+                           "arguments": args})
+        out.append({**item, "id": f"{item.get('id', '')}#s{k}", "text": text[s:e], "events": events})
+    return out
+
+
 def featurize(items: list[dict], tokenizer, labels: LabelSet, max_length: int) -> list[dict]:
-    """Token ids with gold trigger tags and, per event, its trigger mask, role tags and status."""
+    """Token ids with gold trigger tags and, per event, its trigger mask, role tags and status.
+
+    Items are first cut into the sentence units the extractor reads (:func:`sentence_units`)."""
+    items = [u for it in items for u in sentence_units(it)]
     t2i = {t: i for i, t in enumerate(labels.trigger_labels)}
     r2i = {t: i for i, t in enumerate(labels.role_labels)}
     types = list(labels.types)
@@ -260,6 +304,11 @@ def train(args: TrainingArguments) -> dict:
                   "steps": step, "train_seconds": round(time.time() - start_time, 1)}
         if accelerator.is_main_process:
             final = EventModel.from_pretrained(workdir / "best")
+            if dev_items:  # calibrated scores and the default min_score come from dev, never from test
+                from .evaluation import calibrate
+
+                final.calibration = calibrate(EventExtractor(final, tokenizer, "cpu"), dev_items)
+                result["calibration"] = final.calibration.report | {"min_score": final.calibration.min_score}
             dtype = {"float16": torch.float16, "float32": torch.float32}[args.save_dtype]
             final.save_pretrained(args.output_dir, dtype=dtype, tokenizer=tokenizer, extra_files={
                 "training_args.json": json.dumps(asdict(args), indent=2, ensure_ascii=False),

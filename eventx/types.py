@@ -7,7 +7,80 @@ so ``text[start:end] == span.text`` always holds.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class _Value:
+    """Base of the normalised values an :class:`Argument` may carry (see :mod:`eventx.normalize`).
+
+    ``to_dict()`` always has the same keys for one kind (absent facts are ``None``), plus ``kind``."""
+
+    kind = "value"
+
+    def to_dict(self) -> dict:
+        out = {"kind": self.kind}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
+
+
+@dataclass(frozen=True)
+class ActorValue(_Value):
+    """Who acts: ``countries`` (ISO 3166-1 alpha-3; several for a group such as "країни Балтії"),
+    or an ``organisation`` id from eventx's table (``NATO``, ``EU``, ...), plus the person's office
+    ``role`` and ``name`` where the text gives them.
+
+    >>> ActorValue(countries=("EST",), role="defence_minister", name="Ханно Певкур").to_dict()
+    {'kind': 'actor', 'countries': ['EST'], 'organisation': None, 'role': 'defence_minister', 'name': 'Ханно Певкур'}
+    """
+
+    kind = "actor"
+    countries: tuple = ()
+    organisation: str | None = None
+    role: str | None = None
+    name: str | None = None
+
+    @property
+    def country(self) -> str | None:
+        """The one country, when there is exactly one."""
+        return self.countries[0] if len(self.countries) == 1 else None
+
+
+@dataclass(frozen=True)
+class AmountValue(_Value):
+    """Money (``currency``, ISO 4217) or a count of things (``unit``); ``approximate`` for "понад", "about"."""
+
+    kind = "amount"
+    value: float = 0.0
+    currency: str | None = None
+    unit: str | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class PlaceValue(_Value):
+    """A known place: ``country`` (ISO alpha-3), ``city`` (English name), GeoNames id and coordinates."""
+
+    kind = "place"
+    country: str | None = None
+    city: str | None = None
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class TimeValue(_Value):
+    """A resolved time: ``value`` ISO-8601 at its ``granularity`` (day, week, month, quarter, season,
+    year), and the inclusive ISO dates ``start``/``end`` it covers (an open end is ``None``)."""
+
+    kind = "time"
+    value: str | None = None
+    start: str | None = None
+    end: str | None = None
+    granularity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,11 +100,12 @@ class Argument:
     start: int
     end: int
     score: float
-    value: str | None = None  # normalised value: ISO-8601 for ``time``; None otherwise
+    value: object = None  # normalised value (ActorValue, AmountValue, PlaceValue, TimeValue) or None
 
     def to_dict(self) -> dict:
+        value = self.value.to_dict() if isinstance(self.value, _Value) else self.value
         return {"role": self.role, "text": self.text, "start": self.start, "end": self.end,
-                "score": round(self.score, 4), "value": self.value}
+                "score": round(self.score, 4), "value": value}
 
 
 @dataclass(frozen=True)

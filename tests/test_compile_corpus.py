@@ -192,6 +192,9 @@ def _corpus(tmp_path):
     write(src / "test_en.txt", "# lang: en\n[Japan|participant] [met|Meeting.happened] [Estonia|participant].\n")
     write(src / "articles" / "en_1.txt", "# lang: en\n# id: x\nHeader\n[Japan|joiner] [joined|MechanismJoining.planned] "
                                          "[PURL|mechanism].\n")
+    write(src / "test_hard_en.txt", "# lang: en\nThe minister toured the shipyard in Gdansk.\n")
+    write(src / "train_articles" / "en_1.txt", "# lang: en\n# id: train-x\nMenu\n[Peru|joiner] "
+                                               "[joined|MechanismJoining.happened] [PURL|mechanism]. It rained.\n")
     return src
 
 
@@ -199,10 +202,14 @@ def test_main_writes_the_splits(tmp_path, capsys):
     src, out = _corpus(tmp_path), tmp_path / "out"
     out.mkdir()
     assert cc.main(["--src", str(src), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "dev.jsonl", "test.jsonl", "train.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "dev.jsonl", "test.jsonl",
+                                                     "test_hard.jsonl", "train.jsonl"]
     train, dev = load(out / "train.jsonl"), load(out / "dev.jsonl")
     test, articles = load(out / "test.jsonl"), load(out / "articles.jsonl")
-    assert len(train) + len(dev) == 40
+    assert [it["text"] for it in load(out / "test_hard.jsonl")] == ["The minister toured the shipyard in Gdansk."]
+    assert len(train) + len(dev) == 41
+    page = next(it for it in train + dev if it["id"] == "train-x")  # a training article stays one item
+    assert page["text"].startswith("Menu\n") and page["events"][0]["trigger"]["text"] == "joined"
     assert all(cc.is_dev(it) for it in dev) and not any(cc.is_dev(it) for it in train)
     assert [it["id"] for it in test] == ["test_en-0002"]
     assert [it["id"] for it in articles] == ["x"]  # the article's "# id:" header
@@ -236,10 +243,10 @@ def test_shipped_sources_compile_without_errors(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     assert cc.main(["--out", str(out)]) == 0, capsys.readouterr().err
-    splits = {name: load(out / f"{name}.jsonl") for name in ("train", "dev", "test", "articles")}
+    splits = {name: load(out / f"{name}.jsonl") for name in ("train", "dev", "test", "test_hard", "articles")}
     assert all(splits.values())
     train_texts = {it["text"] for it in splits["train"] + splits["dev"]}
-    assert not train_texts & {it["text"] for it in splits["test"]}
+    assert not train_texts & {it["text"] for it in splits["test"] + splits["test_hard"]}
 
 
 def test_module_doctests():

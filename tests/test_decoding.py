@@ -100,6 +100,22 @@ def test_subword_tags_snap_to_the_whole_word():
     assert decode_spans(probs, offsets, LABELS, text) == [("X", 9, 14, pytest.approx(.7))]
 
 
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02bc"])
+def test_a_ukrainian_word_with_an_apostrophe_is_one_span(apostrophe):
+    word = f"зобов{apostrophe}язалися"
+    text = f"Вони {word} допомогти"
+    offsets = [(0, 0), (0, 4), (5, 10), (10, 11), (11, 18), (19, 28), (0, 0)]  # зобов|'|язалися
+    probs = probs_for([O(), O(), ("B-X", .9), O(), ("B-X", .7), O(), O()])
+    assert decode_spans(probs, offsets, LABELS, text) == [("X", 5, 18, pytest.approx(.9))]
+
+
+def test_an_english_possessive_stays_outside_the_span():
+    text = "Japan's aid"
+    offsets = [(0, 0), (0, 5), (5, 7), (8, 11), (0, 0)]
+    probs = probs_for([O(), ("B-X", .9), O(), O(), O()])
+    assert decode_spans(probs, offsets, LABELS, text) == [("X", 0, 5, pytest.approx(.9))]
+
+
 def test_overlapping_spans_after_snapping_keep_the_better_one():
     text = "Talks in Tokyo ended"
     offsets = [(0, 0), (0, 5), (6, 8), (9, 12), (12, 14), (15, 20), (0, 0)]

@@ -64,7 +64,7 @@ def eval_json(tmp_path) -> Path:
     sample.write_text("\n".join(random.Random(0).sample(lines, 60)) + "\n", encoding="utf-8")
     out = tmp_path / "evaluation.json"
     assert main(["evaluate", "--model", str(MODEL), "--data", str(sample), "--json", str(out),
-                 "--baseline", str(DATA / "train.jsonl"), "--device", "cpu"]) == 0
+                 "--baseline", str(DATA / "train.jsonl"), "--device", "cpu", "--calibration"]) == 0
     return out
 
 
@@ -76,8 +76,12 @@ def test_quickstart(monkeypatch):
 
 
 def test_evaluation(monkeypatch, eval_json):
-    assert json.loads(eval_json.read_text(encoding="utf-8")), eval_json
+    data = json.loads(eval_json.read_text(encoding="utf-8"))
+    assert data, eval_json
+    cal = data.get("calibration") or {}
+    n_reliability = 1 if "before" in cal else len(cal)
     monkeypatch.setenv("EVENTX_EVAL_JSON", str(eval_json))
     nb = run_notebook("evaluation.ipynb")
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) == 3, f"expected 3 figures (per type, per language, confusion), got {len(images)}"
+    assert len(images) == 3 + n_reliability, (f"expected 3 figures (per type, per language, confusion) and "
+                                              f"{n_reliability} reliability diagram(s), got {len(images)}")

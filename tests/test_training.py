@@ -107,3 +107,30 @@ def test_invalid_data_is_refused_before_training(tmp_path, encoder_dir):
 def test_unknown_config_keys_are_named():
     with pytest.raises(ValueError, match="epochz"):
         arguments_from_dict({"train_file": "a", "output_dir": "b", "epochz": 3})
+
+
+def test_long_items_train_as_the_sentences_the_extractor_reads():
+    from eventx.segment import split_sentences
+    from eventx.training import sentence_units
+
+    text = ("NAIROBI, May 4. Kenya joined PURL, the ministry said. “We are proud,” he said. "
+            "Kenya met Peru. Talks went on")
+    events = [ev(text, "MechanismJoining", "happened", "joined", [("joiner", "Kenya"), ("mechanism", "PURL")]),
+              ev(text, "Meeting", "happened", "met", [("participant", "Peru")])]
+    # an argument in another sentence than its trigger is dropped; a span across a boundary joins sentences
+    events[1]["arguments"].append({"role": "participant", "start": 0, "end": 7, "text": "NAIROBI"})
+    cross = text.index("said. “We")
+    events.append({"type": "Meeting", "status": "happened", "trigger": {"start": cross, "end": cross + 9},
+                   "arguments": []})
+    units = sentence_units(item(9, text, events))
+    sents = [text[s:e] for s, e in split_sentences(text)]
+    assert [u["text"] for u in units] == [sents[0], sents[1] + " " + sents[2], sents[3], sents[4]]
+    for u in units:
+        for e in u["events"]:
+            t = e["trigger"]
+            assert u["text"][t["start"]:t["end"]] == t.get("text", text[cross:cross + 9])
+            for a in e["arguments"]:
+                assert u["text"][a["start"]:a["end"]] == a["text"]
+    assert [len(u["events"]) for u in units] == [0, 2, 1, 0]
+    assert [a["text"] for a in units[2]["events"][0]["arguments"]] == ["Peru"]
+    assert len(featurize([item(9, text, events)], tiny_tokenizer(), LABELS, 64)) == 4

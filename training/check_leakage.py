@@ -1,4 +1,5 @@
-"""Prove the test split is held out: no test item shares an 8-word sequence with any train/dev item.
+"""Prove the test splits are held out: no item of the test or hard test split shares an 8-word sequence
+with any train/dev item (sentences and training articles alike).
 
     python training/check_leakage.py          # exit 1 and list the shared sequences if any
 """
@@ -26,7 +27,8 @@ def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--train", nargs="+", type=Path, default=[HERE / "data" / "train.jsonl", HERE / "data" / "dev.jsonl"])
-    ap.add_argument("--test", nargs="+", type=Path, default=[HERE / "data" / "test.jsonl"])
+    ap.add_argument("--test", nargs="+", type=Path, default=[HERE / "data" / "test.jsonl",
+                                                                HERE / "data" / "test_hard.jsonl"])
     ap.add_argument("-n", type=int, default=8)
     a = ap.parse_args(argv)
     seen: dict = {}

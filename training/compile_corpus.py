@@ -6,9 +6,11 @@ Markup: ``[span text|label,label]``. A trigger label is ``Type.status#N``; an ar
     python training/compile_corpus.py            # write training/data/{train,dev,test,articles}.jsonl
     python training/compile_corpus.py --check training/data/src/uk_meeting.txt
 
-Sentence files ``src/*.txt`` hold one item per line; files named ``test_*.txt`` form the test split,
-every other file is split into train and dev (each 10th line by a stable hash goes to dev).
-Articles ``src/articles/*.txt`` are one item per file.
+Sentence files ``src/*.txt`` hold one item per line; files named ``test_*.txt`` form the test split and
+``test_hard_*.txt`` the hard test split (confusable non-events and rare constructions); every other file is
+split into train and dev (each 10th item by a stable hash goes to dev). Articles are one item per file:
+``src/articles/*.txt`` are held-out pages for document-level evaluation, ``src/train_articles/*.txt``
+whole pages for training (split into train and dev like sentences).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 from eventx.data import check_item, counts  # noqa: E402
 from eventx.fileio import write_text_atomic  # noqa: E402
 
+ARTICLE_DIRS = ("articles", "train_articles")  # one item per file: held-out pages, training pages
 LABEL = re.compile(r"^(?:(?P<type>[A-Z][A-Za-z]*)\.(?P<status>[a-z]+)|(?P<role>[a-z_]+))(?:#(?P<n>\d+))?$")
 
 
@@ -111,8 +114,8 @@ def read_source(path: Path) -> tuple[list[dict], list[str]]:
         errors.append(f"{path}:1: missing '# lang: xx' header")
     stem = path.stem
     m_id = re.search(r"^# id: (\S+)", raw, re.M)
-    header_id = m_id.group(1) if m_id and path.parent.name == "articles" else None
-    article = path.parent.name == "articles"
+    article = path.parent.name in ARTICLE_DIRS
+    header_id = m_id.group(1) if m_id and article else None
     if article:
         lines = raw.split("\n")
         first = next((k for k, l in enumerate(lines) if not l.startswith("# ")), len(lines))
@@ -138,6 +141,15 @@ def read_source(path: Path) -> tuple[list[dict], list[str]]:
     return items, errors
 
 
+def split_of(path: Path) -> str:
+    """``test_hard_*.txt`` -> test_hard, ``test_*.txt`` -> test, ``articles/`` -> articles, else train (+dev)."""
+    if path.parent.name == "articles":
+        return "articles"
+    if path.name.startswith("test_hard_"):
+        return "test_hard"
+    return "test" if path.name.startswith("test_") else "train"
+
+
 def is_dev(item: dict) -> bool:
     return int(hashlib.sha1(item["text"].encode()).hexdigest(), 16) % 10 == 0
 
@@ -152,27 +164,26 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=HERE / "data", type=Path)
     ap.add_argument("--check", nargs="*", type=Path, help="only check these source files and print counts")
     args = ap.parse_args(argv)
-    files = args.check if args.check else sorted(args.src.glob("*.txt")) + sorted((args.src / "articles").glob("*.txt"))
-    splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": [], "articles": []}
+    src = args.src
+    files = args.check if args.check else (sorted(src.glob("*.txt")) + sorted((src / "articles").glob("*.txt"))
+                                           + sorted((src / "train_articles").glob("*.txt")))
+    splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": [], "test_hard": [], "articles": []}
     errors, seen = [], {}
     for path in files:
         items, errs = read_source(path)
         errors += errs
+        held_out = split_of(path) in ("test", "test_hard", "articles")
         for item in items:
             if item["text"] in seen:
-                first_id, first_test = seen[item["text"]]
-                if first_test != path.name.startswith("test_"):
+                first_id, first_held_out = seen[item["text"]]
+                if first_held_out != held_out:
                     errors.append(f"{path}: item {item['id']} repeats the text of {first_id} across train and test")
                 else:
                     print(f"note: {path}: {item['id']} repeats {first_id}; kept once", file=sys.stderr)
                 continue
-            seen[item["text"]] = (item["id"], path.name.startswith("test_"))
-            if path.parent.name == "articles":
-                splits["articles"].append(item)
-            elif path.name.startswith("test_"):
-                splits["test"].append(item)
-            else:
-                splits["dev" if is_dev(item) else "train"].append(item)
+            seen[item["text"]] = (item["id"], held_out)
+            split = split_of(path)
+            splits[("dev" if is_dev(item) else "train") if split == "train" else split].append(item)
     for e in errors:
         print(e, file=sys.stderr)
     if args.check:
