@@ -139,7 +139,7 @@ def main(argv=None) -> int:
         lines.append(f"- Vocabulary: {trim['pieces_after']} of {trim['pieces_before']} pieces; "
                      f"{trim['training_texts_changed']} of {trim['training_texts_checked']} training texts tokenise "
                      f"differently after trimming, and {trim['held_out_texts_changed']} of "
-                     f"{trim['held_out_texts_checked']} held-out texts (test, articles; their pieces were not used to "
+                     f"{trim['held_out_texts_checked']} held-out texts (test, hard test, articles; their pieces were not used to "
                      "choose the vocabulary): those fall back to shorter pieces.")
     if a.retrain and a.retrain.is_file():
         r = json.loads(a.retrain.read_text("utf-8"))

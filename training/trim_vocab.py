@@ -8,7 +8,7 @@ the pieces of the training texts (train and dev), every single-character piece a
     python training/trim_vocab.py --out build/e5-small-trimmed --words 60000
 
 Writes ``trim_report.json`` next to the encoder: piece counts, the training texts whose tokenisation
-changed (zero by construction) and, as the honest figure, how many held-out texts (test split and
+changed (zero by construction) and, as the honest figure, how many held-out texts (test splits and
 articles, whose pieces were not used to choose the vocabulary) tokenise differently.
 """
 from __future__ import annotations
@@ -47,7 +47,8 @@ def main(argv=None) -> int:
     data = HERE / "data"
     ap.add_argument("--keep", nargs="*", type=Path, default=[data / "train.jsonl", data / "dev.jsonl"],
                     help="labelled files whose texts must tokenise exactly as before")
-    ap.add_argument("--held-out", nargs="*", type=Path, default=[data / "test.jsonl", data / "articles.jsonl"],
+    ap.add_argument("--held-out", nargs="*", type=Path,
+                    default=[data / "test.jsonl", data / "test_hard.jsonl", data / "articles.jsonl"],
                     help="labelled files only measured, not used to choose pieces")
     args = ap.parse_args(argv)
     full = base_encoder_path()
