@@ -58,6 +58,9 @@ class TrainingArguments:
     seed: int = field(default=13, metadata={"help": "Random seed (data order, dropout, new heads)."})
     save_dtype: str = field(default="float16", metadata={"help": "Weight dtype on disk: float16 or float32."})
     max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (tests, smoke runs)."})
+    stop_after_epochs: int = field(default=-1, metadata={"help": "Stop after this many epochs while keeping the "
+                                                                 "learning-rate schedule of `epochs` (a first "
+                                                                 "stage that a later run continues from)."})
     progress: bool = field(default=True, metadata={"help": "Show progress bars."})
 
 
@@ -296,7 +299,7 @@ def train(args: TrainingArguments) -> dict:
                 if best is None or score > best[0]:
                     best = (score, epoch)
                     unwrapped.save_pretrained(workdir / "best", tokenizer=tokenizer)
-            if step >= total:
+            if step >= total or epoch == args.stop_after_epochs:
                 break
         accelerator.wait_for_everyone()
         result = {"best_epoch": best[1] if best else None, "history": history,

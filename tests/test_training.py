@@ -134,3 +134,16 @@ def test_long_items_train_as_the_sentences_the_extractor_reads():
     assert [len(u["events"]) for u in units] == [0, 2, 1, 0]
     assert [a["text"] for a in units[2]["events"][0]["arguments"]] == ["Peru"]
     assert len(featurize([item(9, text, events)], tiny_tokenizer(), LABELS, 64)) == 4
+
+
+def test_stop_after_epochs_keeps_the_longer_schedule(tmp_path, encoder_dir):
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 4))
+    common = dict(train_file=str(train_file), init=str(encoder_dir), batch_size=4, max_length=32, progress=False,
+                  seed=2, warmup_ratio=0.0)
+    first = train(TrainingArguments(output_dir=str(tmp_path / "a"), epochs=3, stop_after_epochs=1, **common))
+    assert len(first["history"]) == 1 and first["steps"] == 3
+    short = train(TrainingArguments(output_dir=str(tmp_path / "b"), epochs=1, **common))
+    a = EventModel.from_pretrained(tmp_path / "a").state_dict()
+    b = EventModel.from_pretrained(tmp_path / "b").state_dict()
+    # same data order and steps, but the 3-epoch schedule decays the learning rate more slowly
+    assert short["steps"] == 3 and any(not torch.equal(a[k], b[k]) for k in a)

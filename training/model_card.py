@@ -135,12 +135,17 @@ def main(argv=None) -> int:
                                         f"{h['dev']['argument_classification']:.3f}" for h in tm["history"] if "dev" in h) + ".",
         f"- Files in this directory: {size_mb:.1f} MB.",
     ]
+    if tm.get("calibration"):
+        c = tm["calibration"]
+        lines.append(f"- Calibration fitted on the {c['items']} dev items after training; default `min_score` "
+                     f"{c['min_score']:.2f}; dev ECE before → after: " + ", ".join(
+                         f"{k} {c['ece_before'][k]:.3f} → {c['ece_after'][k]:.3f}" for k in c["ece_before"]) + ".")
     if trim:
         lines.append(f"- Vocabulary: {trim['pieces_after']} of {trim['pieces_before']} pieces; "
                      f"{trim['training_texts_changed']} of {trim['training_texts_checked']} training texts tokenise "
                      f"differently after trimming, and {trim['held_out_texts_changed']} of "
-                     f"{trim['held_out_texts_checked']} held-out texts (test, hard test, articles; their pieces were not used to "
-                     "choose the vocabulary): those fall back to shorter pieces.")
+                     f"{trim['held_out_texts_checked']} held-out texts (test, hard test, articles; their pieces were "
+                     "not used to choose the vocabulary): those fall back to shorter pieces.")
     if a.retrain and a.retrain.is_file():
         r = json.loads(a.retrain.read_text("utf-8"))
         lines.append(f"- Retraining on {r['train_items']} new items (+{r['mix_items']} mixed from the corpus), "
