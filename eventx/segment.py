@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .chars import _hidden
+
 ABBREVIATIONS = {
     # en
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -86,7 +88,8 @@ def _cap(text: str, s: int, e: int, limit: int):
 
 
 def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence in ``text``, end-exclusive, without surrounding whitespace.
+    """``(start, end)`` of each sentence in ``text``, end-exclusive, without surrounding whitespace
+    or invisible characters.
 
     Linear in the length of the text. A sentence longer than ``max_chars`` is cut into pieces (at
     whitespace where there is some), which bounds what one pathological "sentence" costs.
@@ -106,17 +109,21 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
         out.append((s0 + start, s0 + len(body)))
     result = []
     for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _strip(text, s, e)
         if s >= e:
             continue
         for a, b in _cap(text, s, e, max_chars):
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
+            a, b = _strip(text, a, b)
             if a < b:
                 result.append((a, b))
     return result
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """``[s, e)`` without whitespace or invisible characters (controls, BOM, zero-width) at either end:
+    a sentence then reads the same to the model whatever junk precedes it."""
+    while s < e and (text[s].isspace() or _hidden(text[s])):
+        s += 1
+    while e > s and (text[e - 1].isspace() or _hidden(text[e - 1])):
+        e -= 1
+    return s, e
