@@ -6,7 +6,7 @@
 True
 >>> (d / "notes.txt").write_text("mine")
 4
->>> check_output_dir(d, inputs=[])
+>>> check_output_dir(d, inputs=[])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 ValueError: ... exists and is not an eventx model directory (it holds notes.txt); choose a new or empty directory
