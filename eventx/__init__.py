@@ -4,12 +4,16 @@
 >>> eventx.extract("")
 []
 
+A model directory that is missing, corrupt or does not match its weights raises :class:`ModelError`
+(a ``ValueError``) with one line naming the file.
+
 Heavy modules (torch, transformers) load on first use, so ``eventx.data`` and the validator stay light.
 """
+from .errors import ModelError
 from .types import Argument, Event, Span
 
 __version__ = "0.1.0"
-__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__"]
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "ModelError", "__version__"]
 
 
 def __getattr__(name):

@@ -15,11 +15,14 @@ import json
 import sys
 from pathlib import Path
 
+from .chars import decode_utf8, escape_control
 from .fileio import write_text_atomic
 
 
 def _fail(msg: str, code: int = 2) -> int:
-    print(f"eventx: error: {msg}", file=sys.stderr)
+    # file names and data can hold terminal escape sequences: show them escaped, line by line
+    text = "\n".join(escape_control(line) for line in str(msg).split("\n"))
+    print(f"eventx: error: {text}", file=sys.stderr)
     return code
 
 
@@ -48,7 +51,7 @@ def cmd_validate(a) -> int:
             return _fail(f"{a.schema}: not a schema file ({e})")
     items, errors = validate_files(a.files, schema, open_labels=a.open_labels)
     for e in errors:
-        print(e, file=sys.stderr)
+        print(escape_control(e), file=sys.stderr)
     c = counts(items)
     if a.json:
         print(json.dumps(c, ensure_ascii=False, indent=1))
@@ -72,7 +75,7 @@ def cmd_train(a) -> int:
     kw = {f.name: getattr(a, f.name) for f in dataclasses.fields(TrainingArguments) if getattr(a, f.name, None) is not None}
     try:
         result = train(TrainingArguments(**kw))
-    except DataError as e:
+    except (DataError, ValueError) as e:  # bad data, options, output directory or --init model (ModelError)
         return _fail(str(e), 1)
     print(json.dumps({k: v for k, v in result.items() if k != "history"}, indent=1))
     return 0
@@ -85,9 +88,9 @@ def cmd_evaluate(a) -> int:
 
     try:
         items = load(a.data, open_labels=True)
-    except DataError as e:
+        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype)
+    except ValueError as e:  # DataError and ModelError are ValueErrors
         return _fail(str(e), 1)
-    extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype)
     try:
         metrics = evaluate_items(extractor, items, batch_size=a.batch_size, min_score=a.min_score)
     except ValueError as e:
@@ -136,13 +139,12 @@ def cmd_calibrate(a) -> int:
 
 def _read_inputs(files: list[str]) -> list[tuple[str, str]]:
     if not files or files == ["-"]:
-        return [("<stdin>", sys.stdin.read())]
+        stdin = getattr(sys.stdin, "buffer", None)
+        return [("<stdin>", decode_utf8(stdin.read(), "<stdin>") if stdin else sys.stdin.read())]
     out = []
     for f in files:
         try:
-            out.append((f, Path(f).read_text(encoding="utf-8")))
-        except UnicodeDecodeError as e:
-            raise ValueError(f"{f}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+            out.append((f, decode_utf8(Path(f).read_bytes(), f)))
         except OSError as e:
             raise ValueError(f"{f}: {e.strerror}") from None
     return out

@@ -18,6 +18,7 @@ Offsets are character indices into ``text``, end-exclusive (Python slicing).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,22 @@ class Schema:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Schema":
+        """A schema from ``{"types": {type: [roles]}, "statuses": [...]}``; ``ValueError`` for any other shape."""
+        ok = (isinstance(d, dict) and isinstance(d.get("types"), dict) and isinstance(d.get("statuses"), list)
+              and all(isinstance(r, list) and all(isinstance(x, str) for x in r) for r in d["types"].values())
+              and all(isinstance(x, str) for x in d["statuses"]))
+        if not ok:
+            raise ValueError('expected {"types": {"Type": ["role", ...]}, "statuses": ["happened", ...]}')
         return cls({t: tuple(r) for t, r in d["types"].items()}, tuple(d["statuses"]))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_error(value: str, what: str) -> list[str]:
+    """A lone surrogate (from an escaped ``\\ud848`` in the JSON) cannot be encoded or tokenised."""
+    m = _SURROGATE.search(value)
+    return [f"{what}: lone surrogate \\u{ord(m.group()):04x} at character {m.start()}"] if m else []
 
 
 def _check_span(text: str, span, what: str) -> list[str]:
@@ -82,7 +98,9 @@ def _check_span(text: str, span, what: str) -> list[str]:
         return [f"{what}: offsets {start}-{end} outside the text (length {len(text)}) or reversed"]
     piece = text[start:end]
     errors = []
-    if "text" in span and span["text"] != piece:
+    if "text" in span and not isinstance(span["text"], str):
+        errors.append(f"{what}: text must be a string, got {type(span['text']).__name__}")
+    elif "text" in span and span["text"] != piece:
         errors.append(f"{what}: text {span['text']!r} does not match text[{start}:{end}] = {piece!r}")
     if piece[0].isspace() or piece[-1].isspace():
         errors.append(f"{what}: whitespace at the edge of span {piece!r}")
@@ -106,18 +124,20 @@ def check_item(item, schema: Schema | None = None, open_labels: bool = False) ->
     if errors:
         return errors
     text = item["text"]
+    errors += _surrogate_error(text, "field 'text'")
     for i, ev in enumerate(item["events"]):
         where = f"events[{i}]"
         if not isinstance(ev, dict):
             errors.append(f"{where}: expected an object")
             continue
         etype = ev.get("type")
-        known = etype in schema.types
+        known = isinstance(etype, str) and etype in schema.types  # a list or object here is unhashable
         if not isinstance(etype, str) or not etype:
-            errors.append(f"{where}.type: missing")
+            errors.append(f"{where}.type: missing" if etype in (None, "") else
+                          f"{where}.type: expected a string, got {type(etype).__name__}")
         elif not known and not open_labels:
             errors.append(f"{where}.type: unknown event type {etype!r} (known: {', '.join(schema.types)})")
-        if ev.get("status") not in schema.statuses:
+        if not isinstance(ev.get("status"), str) or ev.get("status") not in schema.statuses:
             errors.append(f"{where}.status: unknown status {ev.get('status')!r} (known: {', '.join(schema.statuses)})")
         terr = _check_span(text, ev.get("trigger"), f"{where}.trigger")
         errors += terr
@@ -133,13 +153,14 @@ def check_item(item, schema: Schema | None = None, open_labels: bool = False) ->
                 continue
             role = arg.get("role")
             if not isinstance(role, str) or not role:
-                errors.append(f"{awhere}.role: missing")
+                errors.append(f"{awhere}.role: missing" if role in (None, "") else
+                              f"{awhere}.role: expected a string, got {type(role).__name__}")
             elif known and role not in schema.types[etype] and not open_labels:
                 errors.append(f"{awhere}.role: role {role!r} is not allowed for {etype} "
                               f"(allowed: {', '.join(schema.types[etype])})")
             aerr = _check_span(text, arg, awhere)
             errors += aerr
-            if aerr or terr:
+            if aerr or terr or not isinstance(role, str):
                 continue
             t, a = ev["trigger"], arg
             if a["start"] < t["end"] and t["start"] < a["end"]:
@@ -153,15 +174,28 @@ def check_item(item, schema: Schema | None = None, open_labels: bool = False) ->
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, object, str | None]]:
-    """Yield ``(line_number, item_or_None, json_error_or_None)`` for each non-blank line."""
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
+    """Yield ``(line_number, item_or_None, error_or_None)`` for each non-blank line.
+
+    A line that is not UTF-8 or not JSON (including JSON nested too deeply to parse) is an error for that
+    line only; the byte offset of a bad UTF-8 byte counts from the start of the file.
+    """
+    offset = 0
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            start, offset = offset, offset + len(raw)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield n, None, f"not UTF-8 text ({e.reason} at byte {start + e.start}, column {e.start + 1})"
+                continue
             if not line.strip():
                 continue
             try:
                 yield n, json.loads(line), None
             except json.JSONDecodeError as e:
                 yield n, None, f"bad JSON: {e.msg} at column {e.colno}"
+            except RecursionError:
+                yield n, None, "bad JSON: nested too deeply"
 
 
 def validate_files(paths: Iterable[str | Path], schema: Schema | None = None,
@@ -173,20 +207,17 @@ def validate_files(paths: Iterable[str | Path], schema: Schema | None = None,
         if not path.is_file():
             errors.append(f"{path}: no such file")
             continue
-        try:
-            for n, item, jerr in read_jsonl(path):
-                if jerr:
-                    errors.append(f"{path}:{n}: {jerr}")
-                    continue
-                problems = check_item(item, schema, open_labels)
-                errors += [f"{path}:{n}: {p}" for p in problems]
-                if not problems:
-                    if item["id"] in ids:
-                        errors.append(f"{path}:{n}: duplicate id {item['id']!r} (first at {ids[item['id']]})")
-                    ids.setdefault(item["id"], f"{path}:{n}")
-                    items.append(item)
-        except UnicodeDecodeError as e:
-            errors.append(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
+        for n, item, jerr in read_jsonl(path):
+            if jerr:
+                errors.append(f"{path}:{n}: {jerr}")
+                continue
+            problems = check_item(item, schema, open_labels)
+            errors += [f"{path}:{n}: {p}" for p in problems]
+            if not problems:
+                if item["id"] in ids:
+                    errors.append(f"{path}:{n}: duplicate id {item['id']!r} (first at {ids[item['id']]})")
+                ids.setdefault(item["id"], f"{path}:{n}")
+                items.append(item)
     return items, errors
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .chars import snap_to_graphemes
+
 OPENERS = "([{«„“‘\"'"
 CLOSERS = ")]}»“”’\"'"
 PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“", "“": "„", "’": "‘"}
@@ -101,12 +103,17 @@ def _inside_word(text: str, i: int) -> bool:
     return False
 
 
-def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0) -> list[tuple]:
+def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0, raw: str | None = None) -> list[tuple]:
     """BIO tag probabilities ``[L, C]`` to spans ``(name, start, end, score)``.
 
     ``offsets[i]`` is token i's ``(start, end)`` in ``text`` (``(0, 0)`` for special tokens, which are
     skipped); ``allowed`` (bool ``[C]``) masks tags out; ``base`` is added to every offset. The score of a
     span is the mean probability of its chosen tags. An ``I-X`` with no open ``X`` starts a span.
+    ``raw`` is the user's text when ``text`` is the tokenizer's view of it (same length): span edges are
+    moved to its grapheme-cluster boundaries, so an accent or an emoji sequence is never cut.
+
+    >>> decode_spans(np.array([[0, 1, 0]]), [(0, 5)], ["O", "B-X", "I-X"], "Japan\u0301 met")
+    [('X', 0, 6, 1.0)]
     """
     probs = np.asarray(probs, dtype=np.float64)
     if allowed is not None:
@@ -120,6 +127,7 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0)
         s, e = offsets[cur[1]][0], offsets[cur[2]][1]
         s, e = snap_to_words(text, s, e)
         s, e = trim_span(text, s, e)
+        s, e = snap_to_graphemes(raw if raw is not None else text, s, e)
         if s < e:
             spans.append((cur[0], s + base, e + base, float(np.mean(cur[3]))))
 

@@ -16,8 +16,10 @@ import numpy as np
 import torch
 
 from .calibration import Calibration
+from .chars import tokenizer_view
 from .decoding import decode_spans, softmax, visible_offsets
-from .modeling import EventModel
+from .errors import ModelError
+from .modeling import MIN_LENGTH, EventModel, read_json
 from .segment import split_sentences
 from .timex import normalize_time
 from .types import Argument, Event, Span
@@ -35,6 +37,7 @@ class _Window:
     ids: list
     offsets: list  # visible offsets relative to the sentence text
     text: str  # the sentence text
+    view: str  # the same text as the tokenizer saw it (control characters as spaces; same length)
 
 
 def _resolve_dtype(dtype, device: torch.device) -> torch.dtype:
@@ -64,6 +67,19 @@ def _parse_date(date) -> _dt.date | None:
     raise ValueError(f"date must be a datetime.date or an ISO string YYYY-MM-DD, got {date!r}")
 
 
+def check_positive_int(value, name: str, minimum: int = 1) -> int:
+    """``value`` if it is an integer >= ``minimum``, else a clear :class:`ValueError`.
+
+    >>> check_positive_int(-1, "batch_size")
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be an integer >= 1, got -1
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def _check_text(text, where: str = "text") -> str:
     if isinstance(text, (bytes, bytearray)):
         raise TypeError(f"{where} is bytes; decode it first, e.g. data.decode('utf-8')")
@@ -81,6 +97,7 @@ class EventExtractor:
     """
 
     def __init__(self, model: EventModel, tokenizer, device: str | torch.device = "cpu", dtype=None):
+        check_positive_int(model.max_length, "max_length", MIN_LENGTH)  # fewer tokens: no room, windows never advance
         self.model = model.eval().to(device)
         if dtype is not None:
             self.model.encoder.to(_resolve_dtype(dtype, torch.device(device)))  # heads stay float32
@@ -114,7 +131,16 @@ class EventExtractor:
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         model = EventModel.from_pretrained(path)
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        tok_file = path / "tokenizer.json"
+        read_json(tok_file, "a JSON object (the tokenizer)")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+        except Exception as e:  # tokenizers/transformers raise several types for a corrupt tokenizer
+            raise ModelError(tok_file, f"cannot load the tokenizer ({type(e).__name__}: {e})") from None
+        vocab = model.encoder.config.vocab_size
+        if len(tokenizer) > vocab:
+            raise ModelError(tok_file, f"{len(tokenizer)} tokens but the encoder has {vocab} embeddings "
+                                       "(tokenizer from another model?)")
         return cls(model, tokenizer, device, dtype)
 
     def save_pretrained(self, path: str | Path, **kw) -> Path:
@@ -135,6 +161,7 @@ class EventExtractor:
         """
         anchor = _parse_date(date)
         threshold = self.calibration.min_score if min_score is None else _check_score(min_score)
+        batch_size = check_positive_int(batch_size, "batch_size")
         single = isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, (list, tuple))
         docs = [_check_text(texts)] if single else [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
         with self._lock, torch.inference_mode():
@@ -160,17 +187,18 @@ class EventExtractor:
         if not sents:
             return []
         texts = [docs[d][s:e] for d, s, e in sents]
-        enc = self.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+        views = [tokenizer_view(t) for t in texts]
+        enc = self.tokenizer(views, add_special_tokens=False, return_offsets_mapping=True)
         room = self.model.max_length - 2
         out = []
-        for (d, s, e), text, ids, offs in zip(sents, texts, enc["input_ids"], enc["offset_mapping"]):
-            offs = visible_offsets(offs, text)
+        for (d, s, e), text, view, ids, offs in zip(sents, texts, views, enc["input_ids"], enc["offset_mapping"]):
+            offs = visible_offsets(offs, view)
             if not ids:
                 continue
             start = 0
             while True:
                 chunk = slice(start, start + room)
-                out.append(_Window(d, (s, e), s, ids[chunk], offs[chunk], text))
+                out.append(_Window(d, (s, e), s, ids[chunk], offs[chunk], text, view))
                 if start + room >= len(ids):
                     break
                 start += room - min(WINDOW_STRIDE, room // 4)  # always advances, even for tiny windows
@@ -218,7 +246,8 @@ class EventExtractor:
         triggers = []  # (window index, type, start, end, score) with offsets relative to the sentence
         for i, w in enumerate(batch):
             n = len(offsets[i])
-            for name, s, e, score in decode_spans(trig_probs[i, :n], offsets[i], self._trigger_labels, w.text):
+            for name, s, e, score in decode_spans(trig_probs[i, :n], offsets[i], self._trigger_labels, w.view,
+                                                raw=w.text):
                 triggers.append((i, name, s, e, score))
         results: list[list[Event]] = [[] for _ in batch]
         if not triggers:
@@ -239,8 +268,8 @@ class EventExtractor:
             n = len(offsets[i])
             allowed = self._role_mask[self._types.index(name)]
             args = []
-            for role, a_s, a_e, a_score in decode_spans(role_probs[k, :n], offsets[i], self._role_labels, w.text,
-                                                        allowed=allowed):
+            for role, a_s, a_e, a_score in decode_spans(role_probs[k, :n], offsets[i], self._role_labels, w.view,
+                                                        allowed=allowed, raw=w.text):
                 if a_s < e and s < a_e:  # an argument never overlaps its own trigger
                     continue
                 args.append((role, a_s + w.base, a_e + w.base, a_score))
@@ -252,6 +281,7 @@ class EventExtractor:
         """Calibrate scores, drop events under ``min_score``, build result objects, normalise times, group."""
         cal = self.calibration
         events = []
+        sentences: dict = {}  # one Span per sentence, shared by all its events (not a copy each)
         for ev in raw:
             score = cal.trigger(ev["score"])
             if score < min_score:
@@ -268,8 +298,10 @@ class EventExtractor:
                 args.append(Argument(role, doc[s:e], s, e, cal.argument(a_score), value))
             ts, te = ev["trigger"]
             ss, se = ev["sentence"]
+            if (ss, se) not in sentences:
+                sentences[ss, se] = Span(doc[ss:se], ss, se)
             events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
-                                Span(doc[ss:se], ss, se), 0, float(status_probs[st])))
+                                sentences[ss, se], 0, float(status_probs[st])))
         return assign_groups(events)
 
 
@@ -296,23 +328,36 @@ def _norm(s: str) -> str:
 def assign_groups(events: list[Event]) -> list[Event]:
     """Give mentions of the same event (same type, sentences apart, sharing an argument stem) one ``group``.
 
-    Stems are the first five letters, so inflected forms ("Японія" / "Японії") match.
+    Stems are the first five letters, so inflected forms ("Японія" / "Японії") match. Each event joins
+    the group of the earliest earlier event that qualifies; an index by (type, role, stem) keeps this
+    linear in the number of arguments.
+
+    >>> a = Event("Meeting", "happened", 1.0, Span("met", 6, 9), (Argument("participant", "Japan", 0, 5, 1.0),), Span("s1", 0, 10))
+    >>> b = Event("Meeting", "happened", 1.0, Span("met", 16, 19), (Argument("participant", "Japan", 11, 16, 1.0),), Span("s2", 11, 20))
+    >>> [e.group for e in assign_groups([a, b])]
+    [1, 1]
     """
     from dataclasses import replace
 
+    # (type, role, stem) -> up to two earlier events (index, sentence, group): the first one, and the first
+    # one in a different sentence from it (events come in text order, so one sentence's events are adjacent)
+    index: dict = {}
     groups: list[int] = []
     for i, ev in enumerate(events):
-        group = i + 1
-        stems = {(a.role, _norm(a.text)) for a in ev.arguments if a.role != "time"}
-        for j in range(i):
-            other = events[j]
-            if other.type != ev.type or other.sentence == ev.sentence:
-                continue
-            ostems = {(a.role, _norm(a.text)) for a in other.arguments if a.role != "time"}
-            if stems & ostems:
-                group = groups[j]
-                break
+        keys = {(ev.type, a.role, _norm(a.text)) for a in ev.arguments if a.role != "time"}
+        best = None
+        for key in keys:
+            for j, sent, group in index.get(key, ()):
+                if sent != ev.sentence:
+                    if best is None or j < best[0]:
+                        best = (j, group)
+                    break
+        group = best[1] if best else i + 1
         groups.append(group)
+        for key in keys:
+            seen = index.setdefault(key, [])
+            if not seen or (len(seen) == 1 and seen[0][1] != ev.sentence):
+                seen.append((i, ev.sentence, group))
     return [replace(ev, group=g) for ev, g in zip(events, groups)]
 
 

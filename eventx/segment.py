@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .chars import _hidden
+
 ABBREVIATIONS = {
     # en
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -26,36 +28,76 @@ ABBREVIATIONS = {
 
 _END = re.compile(r"[.!?…]+[\"'»”’)\]]*|[。！？]+")
 _LINE = re.compile(r"[^\r\n]+")
+_SPACE = re.compile(r"\s*")
+_WORD_CHARS = 40  # how far back the word before a '.' is read (abbreviations and initials are short)
+MAX_SENTENCE_CHARS = 2000  # longer "sentences" (page dumps without punctuation) are cut at whitespace
+
+
+def _word_before(line: str, pos: int) -> str:
+    """The run of word characters and dots ending at ``pos`` (at most ``_WORD_CHARS`` of it)."""
+    i = pos
+    while i > 0 and pos - i < _WORD_CHARS and (line[i - 1].isalnum() or line[i - 1] in "._"):
+        i -= 1
+    return line[i:pos]
 
 
 def _is_boundary(line: str, end_pos: int, match: re.Match) -> bool:
+    # Works on positions, never on slices of the rest of the line: a slice per match made splitting
+    # quadratic in the line length.
     punct = match.group()
-    rest = line[end_pos:]
-    if match.group()[0] in "。！？":
+    if punct[0] in "。！？":
         # 「…。」と述べた: a closing quote after 。 continues the sentence
-        return not rest or rest[0] not in "」』）)\"”’»"
-    if not rest or not rest[0].isspace():
+        return end_pos >= len(line) or line[end_pos] not in "」』）)\"”’»"
+    if end_pos >= len(line) or not line[end_pos].isspace():
         return False
-    nxt = rest.lstrip()
-    if not nxt:
+    k = _SPACE.match(line, end_pos).end()
+    if k >= len(line):
         return False
+    nxt = line[k]
     if punct[0] in "!?…" or len(punct.rstrip("\"'»”’)]")) > 1:
-        return nxt[0].isupper() or nxt[0] in "\"«“„'(–—-" or nxt[0].isdigit()
+        return nxt.isupper() or nxt in "\"«“„'(–—-" or nxt.isdigit()
     # a single '.': look at the word before it
-    before = line[:match.start()]
-    word = re.search(r"([\w.]+)$", before)
-    w = word.group(1).lower() if word else ""
+    w = _word_before(line, match.start()).lower()
     if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
         return False
     if re.fullmatch(r"(?:\w\.)+\w", w):  # U.S, e.g
         return False
-    if w.isdigit() and nxt[0].isdigit():
+    if w.isdigit() and nxt.isdigit():
         return False
-    return nxt[0].isupper() or nxt[0] in "\"«“„'(–—-" or nxt[0].isdigit()
+    return nxt.isupper() or nxt in "\"«“„'(–—-" or nxt.isdigit()
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence in ``text``, end-exclusive, without surrounding whitespace."""
+def _cap(text: str, s: int, e: int, limit: int):
+    """Cut ``[s, e)`` into pieces of at most ``limit`` characters, at the last whitespace before the limit."""
+    while e - s > limit:
+        cut = s + limit
+        space = text.rfind(" ", s + limit // 2, cut)
+        if space < 0:
+            space = max(text.rfind(c, s + limit // 2, cut) for c in "\t\u00a0\u3000")
+        if space > s:
+            cut = space
+        else:  # no whitespace at all: cut on a grapheme-cluster edge near the limit
+            from .chars import grapheme_bounds
+
+            lo = max(s, cut - 64)
+            edges = [lo + x for x in grapheme_bounds(text[lo:cut + 64]) if s < lo + x <= cut]
+            cut = edges[-1] if edges else cut
+        yield s, cut
+        s = cut
+    yield s, e
+
+
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence in ``text``, end-exclusive, without surrounding whitespace
+    or invisible characters.
+
+    Linear in the length of the text. A sentence longer than ``max_chars`` is cut into pieces (at
+    whitespace where there is some), which bounds what one pathological "sentence" costs.
+
+    >>> pieces = split_sentences("word " * 1000, max_chars=1000)
+    >>> len(pieces), max(e - s for s, e in pieces) <= 1000
+    (6, True)
+    """
     out = []
     for line in _LINE.finditer(text):
         s0, body = line.start(), line.group()
@@ -67,9 +109,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         out.append((s0 + start, s0 + len(body)))
     result = []
     for s, e in out:
-        piece = text[s:e]
-        ls = len(piece) - len(piece.lstrip())
-        rs = len(piece) - len(piece.rstrip())
-        if s + ls < e - rs:
-            result.append((s + ls, e - rs))
+        s, e = _strip(text, s, e)
+        if s >= e:
+            continue
+        for a, b in _cap(text, s, e, max_chars):
+            a, b = _strip(text, a, b)
+            if a < b:
+                result.append((a, b))
     return result
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """``[s, e)`` without whitespace or invisible characters (controls, BOM, zero-width) at either end:
+    a sentence then reads the same to the model whatever junk precedes it."""
+    while s < e and (text[s].isspace() or _hidden(text[s])):
+        s += 1
+    while e > s and (text[e - 1].isspace() or _hidden(text[e - 1])):
+        e -= 1
+    return s, e

@@ -12,7 +12,6 @@ import json
 import math
 import random
 import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -23,7 +22,8 @@ import torch
 from . import data as D
 from .decoding import bio_tags, token_mask, visible_offsets
 from .labels import LabelSet
-from .modeling import EventModel
+from .modeling import MIN_LENGTH, EventModel
+from .outdir import check_output_dir, checkpoint_dir
 from .segment import split_sentences
 
 
@@ -206,6 +206,8 @@ def load_training_data(args: TrainingArguments, base_labels: LabelSet | None):
     if errors:
         raise D.DataError(errors)
     train = D.load(args.train_file, schema, open_labels=True)
+    if not train:
+        raise D.DataError([f"{args.train_file}: no items to train on"])
     dev = D.load(args.dev_file, schema, open_labels=True) if args.dev_file else []
     mix = D.load(args.mix_file, schema, open_labels=True) if args.mix_file else []
     seen = D.Schema.from_items(train + dev + mix, base=schema)
@@ -230,6 +232,12 @@ def train(args: TrainingArguments) -> dict:
     from .evaluation import evaluate_items
     from .extraction import EventExtractor
 
+    if isinstance(args.max_length, bool) or not isinstance(args.max_length, int) or args.max_length < MIN_LENGTH:
+        raise ValueError(f"--max-length must be an integer >= {MIN_LENGTH}, got {args.max_length!r}")
+    if isinstance(args.batch_size, bool) or not isinstance(args.batch_size, int) or args.batch_size < 1:
+        raise ValueError(f"--batch-size must be an integer >= 1, got {args.batch_size!r}")
+    out = check_output_dir(args.output_dir, [args.train_file, args.dev_file, args.mix_file, args.schema_file,
+                                             args.init if Path(args.init).exists() else None])
     continuing = _is_eventx_model(args.init)
     base = EventModel.from_pretrained(args.init) if continuing else None
     train_items, dev_items, mix_items, labels = load_training_data(args, base.labels if base else None)
@@ -260,7 +268,7 @@ def train(args: TrainingArguments) -> dict:
     rng = random.Random(args.seed)
     history, best, step = [], None, 0
     start_time = time.time()
-    workdir = Path(tempfile.mkdtemp(prefix="eventx-best-"))  # the best epoch so far; never inside the repo
+    workdir = checkpoint_dir(out)  # the best epoch so far, beside the output: a killed run's is found and cleaned
     try:
         for epoch in range(1, args.epochs + 1):
             model.train()

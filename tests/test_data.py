@@ -141,7 +141,10 @@ def test_non_utf8_file_is_an_error_not_a_crash(tmp_path):
     p = tmp_path / "latin1.jsonl"
     p.write_bytes(json.dumps(_item()).encode() + b"\n" + '{"id": "é"}'.encode("latin-1") + b"\n")
     items, errors = validate_files([p])
-    assert len(errors) == 1 and errors[0].startswith(f"{p}: not UTF-8 text")
+    first = len(json.dumps(_item()).encode()) + 1
+    # the line, and the byte counted from the start of the file (the 'é' is the 9th byte of line 2)
+    assert errors == [f"{p}:2: not UTF-8 text (invalid continuation byte at byte {first + 8}, column 9)"]
+    assert len(items) == 1, "the other lines are still read"
     with pytest.raises(DataError):
         load(p)
 

@@ -6,6 +6,8 @@ import json
 import pytest
 import torch
 
+from eventx import ModelError
+
 from eventx import modeling as M
 from eventx.labels import LabelSet
 from eventx.modeling import EventModel, tiny_encoder_config
@@ -175,10 +177,10 @@ def test_failed_save_leaves_nothing_behind(model, tmp_path):
 
 
 def test_from_pretrained_without_config_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not an eventx model directory.*config.json") as info:
+    with pytest.raises(ModelError, match="not an eventx model directory.*config.json") as info:
         EventModel.from_pretrained(tmp_path)
     assert str(tmp_path) in str(info.value)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ModelError, match="no such model directory"):
         EventModel.from_pretrained(tmp_path / "nope")
 
 
@@ -205,8 +207,14 @@ def test_from_pretrained_with_mismatched_weights_fails(model, tmp_path):
     path = model.save_pretrained(tmp_path / "m")
     cfg = json.loads((path / "config.json").read_text())
     cfg["labels"]["types"]["Strike"] = ["target"]
+    del cfg["trigger_labels"], cfg["role_labels"]
     (path / "config.json").write_text(json.dumps(cfg))
-    with pytest.raises(RuntimeError, match="size mismatch"):
+    with pytest.raises(ModelError, match="model.safetensors: the labels in config.json do not match"):
+        EventModel.from_pretrained(path)
+    # without the labels hash (models saved before it was stored) the shape check still refuses it
+    from safetensors.torch import load_file, save_file
+    save_file(load_file(str(path / "model.safetensors")), str(path / "model.safetensors"), metadata={"format": "pt"})
+    with pytest.raises(ModelError, match="model.safetensors: weights do not fit the labels or encoder"):
         EventModel.from_pretrained(path)
 
 
