@@ -16,7 +16,7 @@ from .morph import Token, lemmas, tokens
 
 DATA = Path(__file__).resolve().parent / "data"
 # when one form is in several tables, the more specific reading wins (Brussels: the EU before Belgium's capital)
-_PRIORITY = {"metonym": 0, "office": 1, "org": 2, "group": 3, "country": 4, "adj": 5, "city": 6, "capital": 6}
+_PRIORITY = {"metonym": 0, "office": 1, "org": 2, "group": 3, "country": 4, "adj": 5, "city": 6, "capital": 6, "currency": 7}
 
 
 @dataclass(frozen=True)

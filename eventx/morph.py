@@ -74,6 +74,8 @@ def lemmas(word: str, lang: str | None = None) -> frozenset:
             out.add(low[:-2])
         elif low.endswith("s'"):
             out.add(low[:-1])
+        elif low.endswith("s") and len(low) > 3:  # plurals: "dollars", "Americans"
+            out.add(low[:-1])
         return frozenset(out)
     langs = ("uk", "ru") if lang not in ("uk", "ru") else (lang,)
     for lg in langs:
