@@ -136,8 +136,9 @@ def normalize_amount(text: str, lang: str | None = None) -> AmountValue | None:
         elif word_num is not None:
             scale = next((_scale(w) for w in words if _scale(w)), None)
             value = word_num * (scale or 1)
-        elif scale_words and re.search(r"\b(a|one|один|одна)\s", t.lower()):
-            value = _scale(scale_words[0])
+        elif scale_words and (re.search(r"\b(a|one|один|одна)\s", t.lower()) or words[:1] and words[0] in (
+                "мільйон", "мільярд", "миллион", "миллиард", "тисячу", "тысячу", "трильйон", "триллион")):
+            value = _scale(scale_words[0])  # "мільйон доларів": the singular scale word is one of it
         else:
             return None
         idx = max(i for i, tok in enumerate(toks) if tok.low in _WORD_NUMBERS or _half_scale(tok.text) or _scale(tok.text)) \

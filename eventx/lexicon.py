@@ -48,6 +48,10 @@ def _forms(cell: str) -> list[str]:
     return [f.strip() for f in cell.split("|") if f.strip()]
 
 
+_FUNCTION_WORDS = frozenset({"той", "тот", "то", "та", "те", "ті", "і", "и", "а", "в", "у", "на", "з", "с", "о", "по",
+                             "до", "же", "це", "это", "він", "вона", "он", "она", "бути", "быть"})
+
+
 class Lexicon:
     """Phrase forms indexed by the lemmas of their first word."""
 
@@ -60,8 +64,8 @@ class Lexicon:
             # short all-caps abbreviations match case-sensitively: "US" is not "us", "ПАР" is not "пар"
             if t.text.isupper() and len(t.text) <= 4 and t.text.isalpha():
                 key.append(frozenset({"=" + t.text}))
-            else:
-                key.append(lemmas(t.text))  # every lemma: the table's language is not known
+            else:  # every lemma (the table's language is not known), minus function words: "Того" is not "та"
+                key.append((lemmas(t.text) - _FUNCTION_WORDS) | {t.low})
         if key:
             for alt in key[0]:
                 self._index.setdefault(alt, []).append((tuple(key), entry))

@@ -78,10 +78,21 @@ def lemmas(word: str, lang: str | None = None) -> frozenset:
             out.add(low[:-1])
         return frozenset(out)
     langs = ("uk", "ru") if lang not in ("uk", "ru") else (lang,)
+    known = False
     for lg in langs:
         for p in _analyzer(lg).parse(low)[:4]:
             out.add(p.normal_form.replace("ё", "е"))
+            known = known or p.is_known
+    if not known and len(low) > 4:  # foreign names the dictionaries lack ("Джидді"): undo the usual case endings
+        for end, repl in _ENDINGS:
+            if low.endswith(end):
+                out.add(low[:-len(end)] + repl)
     return frozenset(out)
+
+
+_ENDINGS = [("ії", "ія"), ("ії", "ія"), ("ією", "ія"), ("ою", "а"), ("ею", "я"), ("ой", "а"), ("ей", "я"), ("ом", ""),
+            ("ем", ""), ("і", "а"), ("і", ""), ("ї", "я"), ("е", "а"), ("е", ""), ("и", "а"), ("ы", "а"), ("у", ""),
+            ("а", ""), ("ю", "я"), ("у", "а")]
 
 
 @lru_cache(maxsize=65536)

@@ -54,7 +54,7 @@ def geonames_city(name: str, country: str | None = None) -> tuple | None:
     index = _geonames()
     if index is None:
         return None
-    rows = index.get(name.lower().replace("ё", "е"), [])
+    rows = index.get(name.lower().replace("ё", "е").replace("’", "'"), [])
     if country:
         rows = [r for r in rows if _alpha3(r[2]) == country]
     if not rows:
@@ -86,14 +86,24 @@ def normalize_place(text: str, lang: str | None = None) -> PlaceValue | None:
     if cities:
         e = cities[0].entry
         return _value(e.city, e.codes[0], geonames_city(e.city, e.codes[0]))
-    # an unlisted city: try each capitalised word (and hyphenated pairs) against GeoNames, context country first
+    # an unlisted city: try capitalised words against GeoNames, longer names first ("San Jose" before "San");
+    # a known but ambiguous name stops the search rather than falling back to a shorter one
+    index = _geonames() or {}
     for i, tok in enumerate(toks):
         if i in covered or not tok.text[:1].isupper():
             continue
-        for cand in sorted(lemmas(tok.text, lang), key=len):
-            row = geonames_city(cand, context) if context else geonames_city(cand)
-            if row:
-                return _value(None, None, row)
+        for n in (3, 2, 1):
+            span = toks[i:i + n]
+            if len(span) < n or any(k in covered for k in range(i, i + n)):
+                continue
+            names = [" ".join(t.text for t in span).lower()] if n > 1 else sorted(lemmas(tok.text, lang), key=len)
+            known = [c for c in names if c in index]
+            for cand in known:
+                row = geonames_city(cand, context)
+                if row:
+                    return _value(None, None, row)
+            if known:
+                return None
     if context and any(m.entry.kind == "country" for m in matches):
         return PlaceValue(country=context)
     return None

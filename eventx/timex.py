@@ -256,8 +256,7 @@ def _quarter(t: str, words, anchor, status) -> TimeValue | None:
         n = int(m[1] or m[2])
     else:
         n = next((k for k, stems in _ORDINALS.items() for w in words
-                  if (w.startswith(stems[:-2]) if False else any(
-                      (w.startswith(s) if len(s) > 3 else w == s) for s in stems))), None)
+                  if any((w.startswith(s) if len(s) > 3 else w == s) for s in stems)), None)
     year_m = re.search(r"\b(19\d\d|20\d\d)\b", t)
     if kind == "H" and n not in (1, 2):
         n = None
@@ -300,7 +299,7 @@ def _simple(t: str, anchor, status) -> TimeValue | None:
             rest = t.replace(marker, " ", 1).strip()
             rest = re.sub(r"^(of|the)\s+", "", rest)
             inner = _simple(rest, anchor, status) if rest else None
-            if inner is None and re.search(r"\b(року|год|year|рік|году)\b", rest):
+            if inner is None and re.search(r"\b(року|рік|год|года|году|year)\b", rest):
                 inner = _simple("this year " + rest, anchor, status)
             if inner is None and re.search(r"\b(місяц|месяц|month)", rest):
                 inner = _simple("this month " + rest, anchor, status)
@@ -338,6 +337,27 @@ def _simple(t: str, anchor, status) -> TimeValue | None:
     return tv
 
 
+def _range(left: str, right: str, anchor) -> TimeValue | None:
+    """Both ends of "30 березня – 2 квітня", "8-10 квітня", "March-May", "2025-2027"; the left end borrows
+    the right's month and year when it lacks them."""
+    r = _simple(right, anchor, None)
+    if not r or not left or "/" in r.value:
+        return None
+    if re.fullmatch(r"\d{1,2}", left) and r.granularity == "day":
+        lv = _from_value(_safe(int(r.value[:4]), int(r.value[5:7]), int(left)))
+    elif r.granularity == "year" and re.fullmatch(r"\d{4}", left):
+        lv = _from_value(left)
+    else:
+        year_m = re.search(r"\b(19\d\d|20\d\d)\b", right)
+        ref = dt.date(int(r.value[:4]), 6, 15)
+        lv = _simple(f"{left} {year_m[1]}" if year_m and not re.search(r"\d{4}", left) else left, ref, None)
+        if lv and lv.start and r.start and lv.start > r.start:  # "December-February"
+            lv = _simple(left, dt.date(ref.year - 1, 6, 15), None)
+    if lv and lv.start and r.end and lv.start <= r.end and "/" not in lv.value:
+        return TimeValue(f"{lv.value}/{r.value}", lv.start, r.end, lv.granularity)
+    return None
+
+
 def resolve_time(text: str, anchor: dt.date | None = None, status: str | None = None) -> TimeValue | None:
     """A typed time: value, inclusive start/end dates and granularity. With the event's ``status`` a bare date
     ("8 квітня", "у п'ятницю", "навесні") is put in the past for a ``happened`` event, in the future for a ``planned`` one.
@@ -354,8 +374,8 @@ def resolve_time(text: str, anchor: dt.date | None = None, status: str | None = 
     """
     t = re.sub(r"\s+", " ", text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")).strip()
     t = re.sub(r"^(?:in|on|at|during|в|у|во|на|протягом|в течение|впродовж)\s+(?=\S)", "", t)
-    if not t:
-        return None
+    if not t or re.search(r"\b(weeks|months|years|тижнів|тижні|місяців|місяці|недель|месяцев|месяцы|років|лет)\b", t):
+        return None  # "in the coming weeks": no one period
     # "до кінця року", "by the end of the year": open start, the end of that unit
     for by in _BY:
         if t.startswith(by):
@@ -375,21 +395,14 @@ def resolve_time(text: str, anchor: dt.date | None = None, status: str | None = 
         sep_word = re.search(r"\s(до|and|і|и|та|to|until|till)\s", body)
         if len(parts) == 2 and (starts or not sep_word or sep_word[1] in ("to", "through")):
             left, right = (p.strip() for p in parts)
-            r = _simple(right, anchor, status)
-            if r and left:
-                if re.fullmatch(r"\d{1,2}", left) and r.granularity == "day":
-                    left = f"{left}-{r.value[5:7]}-placeholder"
-                    lv = _from_value(_safe(int(r.value[:4]), int(r.value[5:7]), int(left.split("-")[0])))
-                elif r.granularity == "year" and re.fullmatch(r"\d{4}", left):
-                    lv = _from_value(left)
-                else:
-                    year_m = re.search(r"\b(19\d\d|20\d\d)\b", right)
-                    lv = _simple(f"{left} {year_m[1]}" if year_m and not re.search(r"\d{4}", left) else left,
-                                 dt.date(int(r.value[:4]), 6, 15) if not anchor else anchor, status)
-                    if lv and anchor and lv.start and r.start and lv.start > r.start and not year_m:
-                        lv = _simple(left, dt.date(int(r.value[:4]) - 1, 6, 15), None)  # "December-February"
-                if lv and lv.start and r.end and lv.start <= r.end:
-                    return TimeValue(f"{lv.value}/{r.value}", lv.start, r.end, lv.granularity)
+            tv = _range(left, right, anchor)
+            if tv and anchor and status and _bare(body, _words(body)):
+                step = -1 if status == "happened" and tv.start > anchor.isoformat() else \
+                    1 if status == "planned" and tv.end < anchor.isoformat() else 0
+                if step:
+                    tv = _range(left, right, dt.date(anchor.year + step, anchor.month, min(anchor.day, 28)))
+            if tv:
+                return tv
         # "з 10 квітня", "since April": an open end
         if starts and not re.search(r"\s(по|до|to|until|till)\s", body):
             inner = _simple(body, anchor, status)
