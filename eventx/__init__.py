@@ -10,10 +10,12 @@ A model directory that is missing, corrupt or does not match its weights raises 
 Heavy modules (torch, transformers) load on first use, so ``eventx.data`` and the validator stay light.
 """
 from .errors import ModelError
-from .types import Argument, Event, Span
+from .normalize import normalize
+from .types import ActorValue, AmountValue, Argument, Event, PlaceValue, Span, TimeValue
 
 __version__ = "0.1.0"
-__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "ModelError", "__version__"]
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "normalize", "ActorValue",
+           "AmountValue", "PlaceValue", "TimeValue", "ModelError", "__version__"]
 
 
 def __getattr__(name):

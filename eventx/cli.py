@@ -4,6 +4,7 @@
     eventx validate FILE... [--schema FILE] [--open-labels]
     eventx train --train FILE --out DIR [--dev FILE] [--init e5-small|DIR] [--epochs N] ...
     eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X]
+    eventx evaluate-values --data training/data/normalization.jsonl [--json OUT]
     eventx calibrate --model DIR --data DEV_FILE
     eventx base-encoder --out DIR
 """
@@ -112,6 +113,19 @@ def cmd_evaluate(a) -> int:
         out["baseline"] = base
     if a.json:
         write_text_atomic(a.json, json.dumps(out, indent=1, ensure_ascii=False))
+    return 0
+
+
+def cmd_evaluate_values(a) -> int:
+    from .value_evaluation import format_scores, load_rows, score_values
+
+    try:
+        scores = score_values(load_rows(a.data))
+    except (OSError, ValueError, KeyError) as e:
+        return _fail(f"{a.data}: {e}")
+    print(format_scores(scores))
+    if a.json:
+        write_text_atomic(a.json, json.dumps(scores, indent=1, ensure_ascii=False))
     return 0
 
 
@@ -253,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_min_score(p)
     _add_runtime_args(p, dtype="float32", why="float32 by default, so scores do not depend on the machine")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("evaluate-values", help="score normalised values (countries, amounts, places, times)")
+    p.add_argument("--data", required=True, help="JSONL of mentions with gold values")
+    p.add_argument("--json", help="write the scores and the wrong rows as JSON here")
+    p.set_defaults(func=cmd_evaluate_values)
 
     p = sub.add_parser("calibrate", help="fit score calibration and the default min_score on dev data")
     p.add_argument("--model", required=True, help="model directory; its config.json is rewritten")

@@ -21,7 +21,7 @@ from .decoding import decode_spans, softmax, visible_offsets
 from .errors import ModelError
 from .modeling import MIN_LENGTH, EventModel, read_json
 from .segment import split_sentences
-from .timex import normalize_time
+from .normalize import normalize
 from .types import Argument, Event, Span
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "eventx-e5-small"
@@ -278,7 +278,7 @@ class EventExtractor:
         return results
 
     def _finish(self, doc: str, raw: list[dict], anchor, min_score: float) -> list[Event]:
-        """Calibrate scores, drop events under ``min_score``, build result objects, normalise times, group."""
+        """Calibrate scores, drop events under ``min_score``, build result objects, normalise values, group."""
         cal = self.calibration
         events = []
         sentences: dict = {}  # one Span per sentence, shared by all its events (not a copy each)
@@ -294,7 +294,7 @@ class EventExtractor:
                 if (role, s, e) in seen:
                     continue
                 seen.add((role, s, e))
-                value = normalize_time(doc[s:e], anchor) if role == "time" else None
+                value = normalize(doc[s:e], role, date=anchor, status=self.labels.statuses[st])
                 args.append(Argument(role, doc[s:e], s, e, cal.argument(a_score), value))
             ts, te = ev["trigger"]
             ss, se = ev["sentence"]

@@ -25,6 +25,12 @@ class _Value:
             out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
 
+    def __str__(self) -> str:  # the compact form the CLI table and the HTML titles show
+        return " · ".join(str(p) for p in self._parts() if p not in (None, "", ()))
+
+    def _parts(self):
+        return [getattr(self, f.name) for f in fields(self)]
+
 
 @dataclass(frozen=True)
 class ActorValue(_Value):
@@ -47,16 +53,33 @@ class ActorValue(_Value):
         """The one country, when there is exactly one."""
         return self.countries[0] if len(self.countries) == 1 else None
 
+    def _parts(self):
+        return ["+".join(self.countries), self.organisation, self.role, self.name]
+
 
 @dataclass(frozen=True)
 class AmountValue(_Value):
-    """Money (``currency``, ISO 4217) or a count of things (``unit``); ``approximate`` for "понад", "about"."""
+    """Money (``currency``, ISO 4217) or a count of things (``unit``); ``approximate`` for "понад", "about".
+
+    >>> str(AmountValue(470e6, "USD")), str(AmountValue(40, unit="vehicles", approximate=True))
+    ('470M USD', '~40 vehicles')
+    """
 
     kind = "amount"
     value: float = 0.0
     currency: str | None = None
     unit: str | None = None
     approximate: bool = False
+
+    def _parts(self):
+        v = self.value
+        for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if abs(v) >= factor and (v / factor) * 100 == int((v / factor) * 100):
+                num = f"{v / factor:g}{suffix}"
+                break
+        else:
+            num = f"{v:g}"
+        return [("~" if self.approximate else "") + num + " " + (self.currency or self.unit or "")]
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,9 @@ class PlaceValue(_Value):
     lat: float | None = None
     lon: float | None = None
 
+    def _parts(self):
+        return [self.city, self.country]
+
 
 @dataclass(frozen=True)
 class TimeValue(_Value):
@@ -81,6 +107,9 @@ class TimeValue(_Value):
     start: str | None = None
     end: str | None = None
     granularity: str | None = None
+
+    def _parts(self):
+        return [self.value]
 
 
 @dataclass(frozen=True)

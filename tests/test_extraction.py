@@ -155,8 +155,8 @@ def test_nothing_printed_to_stdout(extractor, capsys):
 
 def test_time_values_use_the_date(extractor):
     # decoding is random here; check the normalisation path on hand-built events instead
-    from eventx.timex import normalize_time
-    assert normalize_time("сьогодні", dt.date(2026, 4, 8)) == "2026-04-08"
+    from eventx.normalize import normalize
+    assert normalize("сьогодні", "time", date=dt.date(2026, 4, 8)).value == "2026-04-08"
 
 
 def _ev(type_, sent, args):

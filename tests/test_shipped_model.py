@@ -32,7 +32,8 @@ def test_sample_article_events(extractor):
     meeting = next(e for e in events if e.trigger.text == "зустрівся")
     assert meeting.status == "happened"
     assert {a.text for a in meeting.argument("place")} == {"Токіо"}
-    assert [a.value for a in meeting.argument("time")] == ["2026-04-08"]
+    assert [a.value.value for a in meeting.argument("time")] == ["2026-04-08"]
+    assert {a.value.city for a in meeting.argument("place")} == {"Tokyo"}
     joining = [e for e in events if e.type == "MechanismJoining" and e.trigger.text == "приєднатися"]
     assert joining and joining[0].status == "planned"
     for e in events:

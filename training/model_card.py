@@ -164,7 +164,8 @@ def main(argv=None) -> int:
     lines += ["", "## Limits", "",
               f"Trained on {n_train:,} hand-written items (sentences, passages and whole pages) written by the team: "
               "expect lower scores on real news, on other languages and on event phrasings the corpus lacks. "
-              "`time` values are normalised; other roles are surface text.",
+              "Actor, amount, place and time arguments carry normalised values (`eventx.normalize`; scores: "
+              "`eventx evaluate-values --data training/data/normalization.jsonl`).",
               ""]
     write_text_atomic(a.model / "README.md", "\n".join(lines))
     print("\n".join(lines))
