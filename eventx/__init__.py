@@ -8,8 +8,13 @@ Heavy modules (torch, transformers) load on first use, so ``eventx.data`` and th
 """
 from .types import Argument, Event, Span
 
+# eventx.merge is the function, not its module of the same name: the module is pure Python and light, so it
+# is imported here once, and then the name is rebound (a lazy import would rebind it back to the module).
+from . import merge as _merge_module  # noqa: E402,F401  (registers eventx.merge in sys.modules first)
+from .merge import Story, merge  # noqa: E402
+
 __version__ = "0.1.0"
-__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__"]
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "merge", "Story", "__version__"]
 
 
 def __getattr__(name):

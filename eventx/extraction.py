@@ -270,7 +270,7 @@ class EventExtractor:
             ss, se = ev["sentence"]
             events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
                                 Span(doc[ss:se], ss, se), 0, float(status_probs[st])))
-        return assign_groups(events)
+        return assign_groups(events, anchor)
 
 
 def _best_per_trigger(raw: list[dict]) -> list[dict]:
@@ -289,31 +289,14 @@ def _check_score(x) -> float:
     return float(x)
 
 
-def _norm(s: str) -> str:
-    return "".join(ch for ch in s.lower() if ch.isalnum())[:5]
-
-
-def assign_groups(events: list[Event]) -> list[Event]:
-    """Give mentions of the same event (same type, sentences apart, sharing an argument stem) one ``group``.
-
-    Stems are the first five letters, so inflected forms ("Японія" / "Японії") match.
-    """
+def assign_groups(events: list[Event], date=None) -> list[Event]:
+    """Give mentions of the same event in one document one ``group`` (the matching of :mod:`eventx.merge`:
+    same type, compatible key actors, times and places)."""
     from dataclasses import replace
 
-    groups: list[int] = []
-    for i, ev in enumerate(events):
-        group = i + 1
-        stems = {(a.role, _norm(a.text)) for a in ev.arguments if a.role != "time"}
-        for j in range(i):
-            other = events[j]
-            if other.type != ev.type or other.sentence == ev.sentence:
-                continue
-            ostems = {(a.role, _norm(a.text)) for a in other.arguments if a.role != "time"}
-            if stems & ostems:
-                group = groups[j]
-                break
-        groups.append(group)
-    return [replace(ev, group=g) for ev, g in zip(events, groups)]
+    from .merge import group_events
+
+    return [replace(ev, group=g) for ev, g in zip(events, group_events(events, date))]
 
 
 _default: EventExtractor | None = None
