@@ -223,17 +223,27 @@ def cluster(profiles: list[_Profile]) -> list[int]:
         p = profiles[i]
         # a dated mention looks in its weeks and among undated stories; an undated one among all stories
         weeks = _weeks(p.span) + [None] if p.span else ["*"]
-        lists = [index.get((p.type, cls, t, w), ()) for cls, t in p.tokens for w in weeks]
-        lists = sorted((lst for lst in lists if lst), key=len)
+        by_token = []
+        for cls, t in p.tokens:
+            lists = [lst for w in weeks if (lst := index.get((p.type, cls, t, w)))]
+            if lists:
+                by_token.append((sum(map(len, lists)), lists))
+        by_token.sort(key=lambda x: x[0])
         best, best_fit, seen = None, None, set()
-        for n, lst in enumerate(lists):
-            for cid in reversed(lst[-(SCAN_RAREST if n == 0 else SCAN_OTHER):]):
-                if cid in seen:
-                    continue
-                seen.add(cid)
-                f = _fit(p, clusters[cid])
-                if f is not None and (best_fit is None or f > best_fit or (f == best_fit and cid < best)):
-                    best, best_fit = cid, f
+        # the rarest actor first (a story containing all of the mention's actors is in its lists); the
+        # others only when that finds nothing, for a story that names fewer actors than the mention
+        for n, (_, lists) in enumerate(by_token):
+            budget = SCAN_RAREST if n == 0 else SCAN_OTHER
+            for lst in lists:
+                for cid in reversed(lst[-budget:]):
+                    if cid in seen:
+                        continue
+                    seen.add(cid)
+                    f = _fit(p, clusters[cid])
+                    if f is not None and (best_fit is None or f > best_fit or (f == best_fit and cid < best)):
+                        best, best_fit = cid, f
+            if best is not None:
+                break
         if best is None:
             best = len(clusters)
             clusters.append(_Cluster(best, p))
@@ -358,7 +368,7 @@ def _merge_arguments(ms, events) -> tuple:
             texts[k][a.text] += 1
             docs[k].add(d)
             values.setdefault(k, a.value)
-    out = [MergedArgument(k[0], c.most_common(1)[0][0], values[k], tuple(c), len(docs[k])) for k, c in texts.items()]
+    out = [MergedArgument(k[0], max(c, key=c.__getitem__), values[k], tuple(c), len(docs[k])) for k, c in texts.items()]
     roles = list(dict.fromkeys(k[0] for k in texts))
     return tuple(sorted(out, key=lambda a: (roles.index(a.role), -a.sources)))
 

@@ -200,4 +200,4 @@ def test_candidates_per_lookup_are_bounded(monkeypatch):
                      sentence=i * 10) for i in range(n)]
         labels = cluster([_Profile(e, 0, i, None) for i, e in enumerate(events)])
         assert len(set(labels)) == n
-        assert calls["n"] <= n * (m.SCAN_RAREST + m.SCAN_OTHER)
+        assert calls["n"] <= n * (m.SCAN_RAREST + 2 * m.SCAN_OTHER)
