@@ -44,6 +44,7 @@ KEY_ROLES = {
 }
 _NOT_ACTORS = {"time", "place", "amount", "topic", "subject", "aid"}
 SCAN_RAREST, SCAN_OTHER = 64, 16  # candidates examined per lookup: bounded, so merging stays linear
+AMBIGUOUS = 0.5  # a mention whose two best stories fit within this margin joins neither
 SLACK = 1  # days: "yesterday" in Kyiv may be "today" in Washington
 
 
@@ -229,7 +230,7 @@ def cluster(profiles: list[_Profile]) -> list[int]:
             if lists:
                 by_token.append((sum(map(len, lists)), lists))
         by_token.sort(key=lambda x: x[0])
-        best, best_fit, seen = None, None, set()
+        best, best_fit, second, seen = None, None, None, set()
         # the rarest actor first (a story containing all of the mention's actors is in its lists); the
         # others only when that finds nothing, for a story that names fewer actors than the mention
         for n, (_, lists) in enumerate(by_token):
@@ -240,10 +241,17 @@ def cluster(profiles: list[_Profile]) -> list[int]:
                         continue
                     seen.add(cid)
                     f = _fit(p, clusters[cid])
-                    if f is not None and (best_fit is None or f > best_fit or (f == best_fit and cid < best)):
+                    if f is None:
+                        continue
+                    if best_fit is None or f > best_fit or (f == best_fit and cid < best):
+                        second = best_fit
                         best, best_fit = cid, f
+                    elif second is None or f > second:
+                        second = f
             if best is not None:
                 break
+        if second is not None and second > best_fit - AMBIGUOUS:
+            best = None  # fits two stories equally ("Ukraine met ..." on a day it met two countries): stand alone
         if best is None:
             best = len(clusters)
             clusters.append(_Cluster(best, p))

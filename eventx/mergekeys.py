@@ -39,6 +39,7 @@ the and his her their its of for with from new minister ministers ministry forei
 secretary president prime chancellor counterpart counterparts head chief colleague government state sides
 parties party delegation delegations country countries leader leaders deputy general national security
 adviser envoy ambassador officials official team partners partner allies side both two
+країна країни країною страна страны cabinet
 міністр міністра міністром міністерство закордонних справ оборони президент президента прем'єр прем’єр
 голова голови колега колегою колегами сторони сторін делегація делегації уряд уряду країни країн канцлер
 очільник очільника глава державний секретар посол радник заступник генеральний партнери партнерів обидві

@@ -106,6 +106,15 @@ def score_stories(docs: list[dict], results: list, stories: list) -> dict:
             for other in g.get("near_miss", ()):
                 near.add(tuple(sorted((g["story"], other))))
     out = cluster_scores(gold, pred)
+    # where it went wrong: gold stories told in several predicted stories, and predicted stories mixing gold ones
+    parts, mixed = defaultdict(set), defaultdict(set)
+    for key, g in gold.items():
+        p = pred.get(key, ("alone", key))
+        parts[g].add(p if not isinstance(p, tuple) else -1)
+        if not isinstance(p, tuple):
+            mixed[p].add(g)
+    out["errors"] = {"split": sorted(g for g, ps in parts.items() if len(ps) > 1),
+                     "mixed": sorted(sorted(gs) for gs in mixed.values() if len(gs) > 1)}
     out["near_miss"] = near_miss_scores(gold, pred, near)
     out["mentions"] = {"gold": len(gold), "extracted": extracted, "aligned": aligned,
                        "missed": len(gold) - aligned, "unaligned": extracted - aligned}

@@ -201,3 +201,34 @@ def test_candidates_per_lookup_are_bounded(monkeypatch):
         labels = cluster([_Profile(e, 0, i, None) for i, e in enumerate(events)])
         assert len(set(labels)) == n
         assert calls["n"] <= n * (m.SCAN_RAREST + 2 * m.SCAN_OTHER)
+
+
+# ------------------------------------------------------------------------------ command line
+def test_cli_merge_prints_one_row_per_story_with_sources(tmp_path, capsys):
+    import csv
+    import io
+    import json
+
+    from eventx.cli import main
+    from tiny import CORPUS, tiny_model
+
+    model, tok = tiny_model()
+    model_dir = model.save_pretrained(tmp_path / "tiny", tokenizer=tok)
+    files = []
+    for k in range(2):
+        p = tmp_path / f"a{k}.txt"
+        p.write_text("\n".join(CORPUS), encoding="utf-8")
+        files.append(str(p))
+    base = ["extract", *files, "--model", str(model_dir), "--date", "2026-04-08", "--min-score", "0", "--merge"]
+    assert main(base + ["--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows, "a random model tags plenty of spans"
+    assert all(r["sources"] and set(r["sources"]) <= set(files) for r in rows)
+    assert [r["story"] for r in rows] == list(range(1, len(rows) + 1))
+    assert main(base + ["--format", "csv"]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert table[0][:3] == ["story", "type", "status"] and len(table) == len(rows) + 1
+    assert main(base) == 0
+    assert capsys.readouterr().out.startswith(f"== {len(rows)} stories from 2 file(s)")
+    assert main(base + ["--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == len(rows)

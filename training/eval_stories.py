@@ -64,6 +64,8 @@ def main(argv=None) -> int:
     print(f"pairwise  P {p['precision']:.3f}  R {p['recall']:.3f}  F1 {p['f1']:.3f}")
     print(f"near-miss mention pairs merged {nm['mention_pairs_merged']}/{nm['mention_pairs']} "
           f"({nm['mention_pair_rate']:.1%}, target <= 5%); story pairs touched {nm['story_pairs_merged']}/{nm['story_pairs']}")
+    print(f"gold stories split: {', '.join(m['errors']['split']) or 'none'}")
+    print(f"predicted stories mixing gold ones: {m['errors']['mixed'] or 'none'}")
     print(f"arguments with a normalised value: {m['values']['with_value']}/{m['values']['arguments']}")
     if a.json:
         write_text_atomic(a.json, json.dumps(m, indent=1, ensure_ascii=False))
