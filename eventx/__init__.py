@@ -13,9 +13,14 @@ from .errors import ModelError
 from .normalize import normalize
 from .types import ActorValue, AmountValue, Argument, Event, PlaceValue, Span, TimeValue
 
+# eventx.merge is the function, not its module of the same name: the module is pure Python and light, so it
+# is imported here once, and then the name is rebound (a lazy import would rebind it back to the module).
+from . import merge as _merge_module  # noqa: E402,F401  (registers eventx.merge in sys.modules first)
+from .merge import Story, merge  # noqa: E402
+
 __version__ = "0.1.0"
-__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "normalize", "ActorValue",
-           "AmountValue", "PlaceValue", "TimeValue", "ModelError", "__version__"]
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "normalize", "merge", "Story",
+           "ActorValue", "AmountValue", "PlaceValue", "TimeValue", "ModelError", "__version__"]
 
 
 def __getattr__(name):

@@ -1,6 +1,6 @@
 """The ``eventx`` command line.
 
-    eventx extract FILE... [--date YYYY-MM-DD] [--format table|json|jsonl|html] [--model DIR]
+    eventx extract FILE... [--date YYYY-MM-DD] [--format table|json|jsonl|csv|html] [--merge] [--model DIR]
     eventx validate FILE... [--schema FILE] [--open-labels]
     eventx train --train FILE --out DIR [--dev FILE] [--init e5-small|DIR] [--epochs N] ...
     eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X]
@@ -185,6 +185,13 @@ def cmd_extract(a) -> int:
                                     progress=len(inputs) > 1 and sys.stderr.isatty(), min_score=a.min_score)
     except ValueError as e:
         return _fail(str(e))
+    if a.merge:
+        return _print_stories(inputs, results, a)
+    if a.format == "csv":
+        return _write_csv(["file", "index", "type", "status", "score", "trigger", "start", "end", "group", "arguments"],
+                          [[name, i, ev.type, ev.status, f"{ev.score:.4f}", ev.trigger.text, ev.trigger.start,
+                            ev.trigger.end, ev.group, "; ".join(f"{x.role}={x.text}" for x in ev.arguments)]
+                           for (name, _), events in zip(inputs, results) for i, ev in enumerate(events, 1)])
     if a.format == "html":
         from .render import render_page
 
@@ -201,6 +208,46 @@ def cmd_extract(a) -> int:
         else:
             print(f"== {name}: {len(events)} event(s)")
             print(format_events_table(text, events))
+    return 0
+
+
+def _write_csv(header: list, rows: list) -> int:
+    import csv
+
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return 0
+
+
+def _story_arguments(story) -> str:
+    return "; ".join(f"{x.role}={x.text}" + (f" ({x.sources})" if x.sources > 1 else "") for x in story.arguments
+                     if x.role != "time")
+
+
+def _print_stories(inputs, results, a) -> int:
+    """One row per story with its sources (``FILE#event``), as a table, JSON, JSON lines or CSV."""
+    from .merge import merge
+
+    stories = merge(results, ids=[name for name, _ in inputs], dates=a.date)
+    if a.format == "html":
+        return _fail("--merge prints a table, json, jsonl or csv")
+    if a.format in ("json", "jsonl"):
+        dicts = [{"story": k, **s.to_dict()} for k, s in enumerate(stories, 1)]
+        if a.format == "json":
+            print(json.dumps(dicts, ensure_ascii=False, indent=1))
+        for d in dicts if a.format == "jsonl" else ():
+            print(json.dumps(d, ensure_ascii=False))
+        return 0
+    rows = [[k, s.type, s.status, " -> ".join(st for st, _ in s.statuses), s.time.value if s.time else "",
+             _story_arguments(s), " ".join(f"{m.doc}#{m.index + 1}" for m in s.mentions), f"{s.score:.4f}"]
+            for k, s in enumerate(stories, 1)]
+    if a.format == "csv":
+        return _write_csv(["story", "type", "status", "statuses", "time", "arguments", "sources", "score"], rows)
+    print(f"== {len(stories)} stories from {len(inputs)} file(s)")
+    for k, typ, status, seen, when, args, sources, _ in rows:
+        change = f" (was {seen.rsplit(' -> ', 1)[0]})" if "->" in seen else ""
+        print(f"[{k}] {typ} {status}{change}{'  ' + when if when else ''}  {args}\n      sources: {sources}")
     return 0
 
 
@@ -241,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="extract events from files or stdin")
     p.add_argument("files", nargs="*", help="UTF-8 text files ('-' or nothing: stdin)")
     p.add_argument("--date", help="publication date YYYY-MM-DD, anchors relative times")
-    p.add_argument("--format", choices=["table", "json", "jsonl", "html"], default="table")
+    p.add_argument("--format", choices=["table", "json", "jsonl", "csv", "html"], default="table")
+    p.add_argument("--merge", action="store_true",
+                   help="merge the events of all files into stories: one row per story with its sources")
     p.add_argument("--model", help="model directory (default: the shipped model)")
     _add_min_score(p)
     _add_runtime_args(p, dtype="auto", why="auto: bfloat16 on CPUs with native support")

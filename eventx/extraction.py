@@ -302,7 +302,7 @@ class EventExtractor:
                 sentences[ss, se] = Span(doc[ss:se], ss, se)
             events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
                                 sentences[ss, se], 0, float(status_probs[st])))
-        return assign_groups(events)
+        return assign_groups(events, anchor)
 
 
 def _best_per_trigger(raw: list[dict]) -> list[dict]:
@@ -321,44 +321,14 @@ def _check_score(x) -> float:
     return float(x)
 
 
-def _norm(s: str) -> str:
-    return "".join(ch for ch in s.lower() if ch.isalnum())[:5]
-
-
-def assign_groups(events: list[Event]) -> list[Event]:
-    """Give mentions of the same event (same type, sentences apart, sharing an argument stem) one ``group``.
-
-    Stems are the first five letters, so inflected forms ("Японія" / "Японії") match. Each event joins
-    the group of the earliest earlier event that qualifies; an index by (type, role, stem) keeps this
-    linear in the number of arguments.
-
-    >>> a = Event("Meeting", "happened", 1.0, Span("met", 6, 9), (Argument("participant", "Japan", 0, 5, 1.0),), Span("s1", 0, 10))
-    >>> b = Event("Meeting", "happened", 1.0, Span("met", 16, 19), (Argument("participant", "Japan", 11, 16, 1.0),), Span("s2", 11, 20))
-    >>> [e.group for e in assign_groups([a, b])]
-    [1, 1]
-    """
+def assign_groups(events: list[Event], date=None) -> list[Event]:
+    """Give mentions of the same event in one document one ``group`` (the matching of :mod:`eventx.merge`:
+    same type, compatible key actors, times and places)."""
     from dataclasses import replace
 
-    # (type, role, stem) -> up to two earlier events (index, sentence, group): the first one, and the first
-    # one in a different sentence from it (events come in text order, so one sentence's events are adjacent)
-    index: dict = {}
-    groups: list[int] = []
-    for i, ev in enumerate(events):
-        keys = {(ev.type, a.role, _norm(a.text)) for a in ev.arguments if a.role != "time"}
-        best = None
-        for key in keys:
-            for j, sent, group in index.get(key, ()):
-                if sent != ev.sentence:
-                    if best is None or j < best[0]:
-                        best = (j, group)
-                    break
-        group = best[1] if best else i + 1
-        groups.append(group)
-        for key in keys:
-            seen = index.setdefault(key, [])
-            if not seen or (len(seen) == 1 and seen[0][1] != ev.sentence):
-                seen.append((i, ev.sentence, group))
-    return [replace(ev, group=g) for ev, g in zip(events, groups)]
+    from .merge import group_events
+
+    return [replace(ev, group=g) for ev, g in zip(events, group_events(events, date))]
 
 
 _default: EventExtractor | None = None

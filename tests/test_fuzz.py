@@ -20,9 +20,11 @@ _spec.loader.exec_module(fuzz)
 def extractor():
     import torch
 
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny matrices: threads only add overhead (and contention with other jobs)
     model, tok = tiny_model(max_length=24)  # small windows: long inputs are windowed too
-    return EventExtractor(model, tok, "cpu", dtype="float32")
+    yield EventExtractor(model, tok, "cpu", dtype="float32")
+    torch.set_num_threads(threads)  # the rest of the session keeps its threads
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

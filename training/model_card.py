@@ -20,6 +20,7 @@ from eventx.evaluation import (KEYS, LexiconBaseline, calibration_metrics, calib
                                evaluate_items)
 from eventx.extraction import EventExtractor  # noqa: E402
 from eventx.fileio import write_text_atomic  # noqa: E402
+from eventx.value_evaluation import load_rows, score_values  # noqa: E402
 
 
 EVALUATED = ("test", "test_hard", "articles")
@@ -62,6 +63,11 @@ def figures_block(results: dict, splits: dict, calibration) -> list[str]:
         for typ, v in t["per_type"].items()) + ".",
               f"On the held-out articles the document-level event F1 (trigger span and type right, each mention "
               f"counted) is {results['articles']['trigger_classification']['f1']:.3f}."]
+    v = results.get("normalization")
+    if v:
+        lines += ["", f"Normalised values (`eventx evaluate-values`, {v['items']} argument mentions written by the team): "
+                  "accuracy " + ", ".join(f"{k} {x['accuracy']:.3f}" for k, x in v["per_role"].items())
+                  + f"; actor-code precision {v['actor_code_precision']:.3f}."]
     return lines
 
 
@@ -93,6 +99,9 @@ def main(argv=None) -> int:
         results[f"{name}_lexicon_baseline"] = evaluate_items(lex, splits[name])
     results["calibration"] = {name: calibration_metrics(calibration_samples(ex, splits[name]), ex.calibration)
                               for name in EVALUATED}
+    write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
+    values = score_values(load_rows(a.data / "normalization.jsonl"))
+    results["normalization"] = {k: v for k, v in values.items() if k != "errors"}
     write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
     figures = figures_block(results, splits, ex.calibration)
     if a.readme:
