@@ -9,7 +9,9 @@ Heavy modules (torch, transformers) load on first use, so ``eventx.data`` and th
 from .types import Argument, Event, Span
 
 __version__ = "0.1.0"
-__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__"]
+__all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__",
+           "extract_html", "Document", "to_frame", "select"]
+_LAZY = {"extract_html": "web", "Document": "web", "to_frame": "tables", "select": "select"}
 
 
 def __getattr__(name):
@@ -17,6 +19,10 @@ def __getattr__(name):
         from . import extraction
 
         return getattr(extraction, name)
+    if name in _LAZY:  # optional features: their heavy imports happen inside, on first use
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     if name == "render":
         from .render import render
 

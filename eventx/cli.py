@@ -160,11 +160,11 @@ def format_events_table(text: str, events) -> str:
 
 
 def cmd_extract(a) -> int:
-    from .extraction import DEFAULT_MODEL, EventExtractor
+    from .extraction import EventExtractor
 
     try:
         inputs = _read_inputs(a.files)
-        extractor = EventExtractor.from_pretrained(a.model or DEFAULT_MODEL, device=a.device, dtype=a.dtype)
+        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype)
         results = extractor.extract([t for _, t in inputs], date=a.date, batch_size=a.batch_size,
                                     progress=len(inputs) > 1 and sys.stderr.isatty(), min_score=a.min_score)
     except ValueError as e:
