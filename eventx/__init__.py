@@ -11,7 +11,7 @@ from .types import Argument, Event, Span
 __version__ = "0.1.0"
 __all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "__version__",
            "extract_html", "Document", "to_frame", "select"]
-_LAZY = {"extract_html": "web", "Document": "web", "to_frame": "tables", "select": "select"}
+_LAZY = {"extract_html": "web", "Document": "web", "to_frame": "tables", "select": "active"}
 
 
 def __getattr__(name):

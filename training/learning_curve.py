@@ -47,7 +47,7 @@ def main(argv=None) -> int:
 
     from eventx.evaluation import calibrate, evaluate_items
     from eventx.extraction import EventExtractor
-    from eventx.select import select
+    from eventx.active import select
     from eventx.training import TrainingArguments, train
 
     train_items = load(a.train, open_labels=True)
