@@ -32,7 +32,7 @@ def test_one_row_per_event_with_role_columns():
     assert (row["type"], row["trigger"], row["trigger_start"], row["trigger_end"]) == ("AidPackage", "pledged", 6, 13)
     assert TEXT[row["trigger_start"]:row["trigger_end"]] == row["trigger"]
     assert row["arg_amount"] == "$4.5 billion" and '"currency": "USD"' in row["arg_amount_value"]
-    assert df.iloc[1]["arg_donor"] is None and df.iloc[1]["group"] == 2
+    assert pd.isna(df.iloc[1]["arg_donor"]) and df.iloc[1]["group"] == 2
 
 
 def test_explode_gives_one_row_per_argument_with_typed_value_columns():

@@ -85,8 +85,9 @@ def test_bad_inputs_and_detection():
         page_text(b"<html></html>")
     assert not looks_like_html("Japan met Korea. <3 it")
     assert looks_like_html("<div><p>a</p><p>b</p></div>")
-    empty = extract_html("<html><body><nav>menu</nav></body></html>", extractor=Recorder())
-    assert empty.events == () and empty.text == ""
+    rec = Recorder()
+    empty = extract_html("<html><head></head><body></body></html>", extractor=rec)
+    assert empty.events == () and empty.text == "" and rec.seen == []  # nothing to score: the model is not called
 
 
 def test_cli_reads_an_html_page(tmp_path, capsys):
