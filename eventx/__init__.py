@@ -20,7 +20,9 @@ from .merge import Story, merge  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["extract", "EventExtractor", "Event", "Argument", "Span", "render", "normalize", "merge", "Story",
-           "ActorValue", "AmountValue", "PlaceValue", "TimeValue", "ModelError", "__version__"]
+           "ActorValue", "AmountValue", "PlaceValue", "TimeValue", "ModelError", "extract_html", "Document",
+           "to_frame", "select", "__version__"]
+_LAZY = {"extract_html": "web", "Document": "web", "to_frame": "tables", "select": "active"}
 
 
 def __getattr__(name):
@@ -28,6 +30,10 @@ def __getattr__(name):
         from . import extraction
 
         return getattr(extraction, name)
+    if name in _LAZY:  # optional features: their heavy imports happen inside, on first use
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     if name == "render":
         from .render import render
 

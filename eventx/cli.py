@@ -7,6 +7,11 @@
     eventx evaluate-values --data training/data/normalization.jsonl [--json OUT]
     eventx calibrate --model DIR --data DEV_FILE
     eventx base-encoder --out DIR
+    eventx labelstudio config|export|import ...
+    eventx select FILE... --n N --strategy uncertainty|diversity --out tasks.json
+
+Input files may be plain text, HTML pages (detected by content) or, for labelstudio export and select,
+eventx JSONL.
 """
 from __future__ import annotations
 
@@ -175,23 +180,71 @@ def format_events_table(text: str, events) -> str:
     return "\n".join(lines) if lines else "(no events)"
 
 
-def cmd_extract(a) -> int:
-    from .extraction import DEFAULT_MODEL, EventExtractor
+def _read_documents(files: list[str], date=None, jsonl: bool = False) -> list[dict]:
+    """Inputs as ``{"id", "text", "date", ...}``: HTML pages (by content) are reduced to their main text and
+    dated from their metadata; with ``jsonl``, ``.jsonl`` files give one document per item."""
+    from .web import looks_like_html, page_text
 
+    docs = []
+    for name, raw in _read_inputs(files):
+        if jsonl and name.endswith(".jsonl"):
+            for n, line in enumerate(raw.splitlines(), 1):
+                if line.strip():
+                    try:
+                        item = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise ValueError(f"{name}:{n}: bad JSON: {e.msg}") from None
+                    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                        raise ValueError(f"{name}:{n}: expected an object with a 'text' string")
+                    docs.append({"id": str(item.get("id", f"{name}:{n}")), "text": item["text"],
+                                 "lang": item.get("lang"), "date": item.get("date", date)})
+        elif looks_like_html(raw):
+            page = page_text(raw, date=date)
+            docs.append({"id": name, "text": page.text, "date": page.date, "title": page.title, "url": page.url})
+        else:
+            docs.append({"id": name, "text": raw, "date": date})
+    return docs
+
+
+def _extract_documents(a, docs: list[dict], min_score=None):
+    from .extraction import EventExtractor
+
+    extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype)
+    results = [[] for _ in docs]
+    by_date: dict = {}  # documents are batched together per publication date (it anchors relative times)
+    for i, d in enumerate(docs):
+        by_date.setdefault(d.get("date"), []).append(i)
+    for date, idx in by_date.items():
+        out = extractor.extract([docs[i]["text"] for i in idx], date=date, batch_size=a.batch_size,
+                                progress=len(docs) > 1 and sys.stderr.isatty(), min_score=min_score)
+        for i, evs in zip(idx, out):
+            results[i] = evs
+    return extractor, results
+
+
+def cmd_extract(a) -> int:
     try:
-        inputs = _read_inputs(a.files)
-        extractor = EventExtractor.from_pretrained(a.model or DEFAULT_MODEL, device=a.device, dtype=a.dtype)
-        results = extractor.extract([t for _, t in inputs], date=a.date, batch_size=a.batch_size,
-                                    progress=len(inputs) > 1 and sys.stderr.isatty(), min_score=a.min_score)
-    except ValueError as e:
+        docs = _read_documents(a.files, a.date)
+        _, results = _extract_documents(a, docs, a.min_score)
+    except (ValueError, FileNotFoundError, ImportError) as e:
         return _fail(str(e))
+    inputs = [(d["id"], d["text"]) for d in docs]
     if a.merge:
         return _print_stories(inputs, results, a)
-    if a.format == "csv":
-        return _write_csv(["file", "index", "type", "status", "score", "trigger", "start", "end", "group", "arguments"],
-                          [[name, i, ev.type, ev.status, f"{ev.score:.4f}", ev.trigger.text, ev.trigger.start,
-                            ev.trigger.end, ev.group, "; ".join(f"{x.role}={x.text}" for x in ev.arguments)]
-                           for (name, _), events in zip(inputs, results) for i, ev in enumerate(events, 1)])
+    if a.format in ("csv", "parquet"):
+        from .tables import to_frame, write_table
+
+        try:
+            frame = to_frame(results, ids=[d["id"] for d in docs], explode=a.explode)
+            if a.out:
+                write_table(frame, a.out, a.format)
+            elif a.format == "csv":
+                frame.to_csv(sys.stdout, index=False)
+            else:
+                return _fail("--format parquet needs --out FILE")
+        except (ImportError, ValueError) as e:
+            return _fail(str(e))
+        return 0
     if a.format == "html":
         from .render import render_page
 
@@ -199,12 +252,15 @@ def cmd_extract(a) -> int:
             return _fail("--format html takes one input file")
         sys.stdout.write(render_page(inputs[0][1], results[0], title=inputs[0][0]))
         return 0
-    for (name, text), events in zip(inputs, results):
+    for d, (name, text), events in zip(docs, inputs, results):
         if a.format == "jsonl":
             for ev in events:
                 print(json.dumps({"file": name, **ev.to_dict()}, ensure_ascii=False))
         elif a.format == "json":
-            print(json.dumps({"file": name, "events": [ev.to_dict() for ev in events]}, ensure_ascii=False, indent=1))
+            # an HTML page's offsets index its extracted text, so that text travels with the events
+            page = {k: d[k] for k in ("title", "date", "url") if k in d} | ({"text": text} if "title" in d else {})
+            print(json.dumps({"file": name, **page, "events": [ev.to_dict() for ev in events]}, ensure_ascii=False,
+                             indent=1))
         else:
             print(f"== {name}: {len(events)} event(s)")
             print(format_events_table(text, events))
@@ -248,6 +304,75 @@ def _print_stories(inputs, results, a) -> int:
     for k, typ, status, seen, when, args, sources, _ in rows:
         change = f" (was {seen.rsplit(' -> ', 1)[0]})" if "->" in seen else ""
         print(f"[{k}] {typ} {status}{change}{'  ' + when if when else ''}  {args}\n      sources: {sources}")
+
+
+def cmd_labelstudio(a) -> int:
+    from . import labelstudio as ls
+
+    if a.ls_command == "config":
+        schema = None
+        if a.model:
+            from .data import Schema
+            from .hub import resolve_model
+
+            cfg = json.loads((resolve_model(a.model) / "config.json").read_text("utf-8"))["labels"]
+            schema = Schema({t: tuple(r) for t, r in cfg["types"].items()}, tuple(cfg["statuses"]))
+        sys.stdout.write(ls.config(schema))
+        return 0
+    if a.ls_command == "export":
+        try:
+            docs = _read_documents(a.files, a.date, jsonl=True)
+            extractor, results = _extract_documents(a, docs, a.min_score)
+        except (ValueError, FileNotFoundError, ImportError) as e:
+            return _fail(str(e))
+        version = Path(str(a.model or "eventx-e5-small")).name
+        tasks = [ls.to_task(d["text"], evs, item_id=d["id"], lang=d.get("lang"), model_version=version,
+                            data={k: d[k] for k in ("date", "url", "title") if d.get(k)})
+                 for d, evs in zip(docs, results)]
+        ls.write_tasks(a.out, tasks)
+        print(f"wrote {len(tasks)} task(s) with {sum(map(len, results))} pre-annotated event(s) to {a.out}")
+        return 0
+    try:
+        export = json.loads(Path(a.file).read_text("utf-8"))
+        items = ls.import_export(export, use_predictions=a.predictions, open_labels=a.open_labels)
+    except OSError as e:
+        return _fail(f"{a.file}: {e.strerror}")
+    except json.JSONDecodeError as e:
+        return _fail(f"{a.file}: bad JSON: {e.msg} at line {e.lineno}")
+    except ls.LabelStudioError as e:
+        for msg in e.errors:
+            print(f"{a.file}: {msg}", file=sys.stderr)
+        return _fail(f"{len(e.errors)} error(s); nothing written", 1)
+    write_text_atomic(a.out, "".join(json.dumps(it, ensure_ascii=False) + "\n" for it in items))
+    skipped = (len(export) if isinstance(export, list) else 1) - len(items)
+    print(f"wrote {len(items)} item(s) to {a.out}" + (f"; {skipped} task(s) without a submitted annotation "
+                                                      f"skipped (--predictions imports their pre-annotations)"
+                                                      if skipped else ""))
+    return 0
+
+
+def cmd_select(a) -> int:
+    from . import labelstudio as ls
+    from .active import select
+
+    try:
+        docs = _read_documents(a.files, a.date, jsonl=True)
+        extractor, results = _extract_documents(a, docs, min_score=0.0)  # low scores are the point here
+    except (ValueError, FileNotFoundError, ImportError) as e:
+        return _fail(str(e))
+    try:
+        chosen = select([d["text"] for d in docs], a.n, a.strategy, extractor, events=results, seed=a.seed)
+    except ValueError as e:
+        return _fail(str(e))
+    threshold = extractor.calibration.min_score
+    tasks = []
+    for c in chosen:
+        d = docs[c.index]
+        shown = [ev for ev in results[c.index] if ev.score >= threshold]  # pre-annotate what extract() keeps
+        tasks.append(ls.to_task(d["text"], shown, item_id=d["id"], lang=d.get("lang"),
+                                data={"uncertainty": c.uncertainty, "rank": c.rank}))
+    ls.write_tasks(a.out, tasks)
+    print(f"chose {len(tasks)} of {len(docs)} document(s) by {a.strategy}; wrote {a.out}")
     return 0
 
 
@@ -276,6 +401,10 @@ def _add_runtime_args(p: argparse.ArgumentParser, dtype: str, why: str) -> None:
                    help=f"encoder precision ({why})")
 
 
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model directory, installed model name or Hub repo id (default: the shipped model)")
+
+
 def _add_min_score(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-score", type=float, default=None,
                    help="drop events whose calibrated score is lower (default: the model's, chosen on its dev set)")
@@ -286,15 +415,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract events from files or stdin")
-    p.add_argument("files", nargs="*", help="UTF-8 text files ('-' or nothing: stdin)")
-    p.add_argument("--date", help="publication date YYYY-MM-DD, anchors relative times")
-    p.add_argument("--format", choices=["table", "json", "jsonl", "csv", "html"], default="table")
+    p.add_argument("files", nargs="*", help="UTF-8 text files or HTML pages ('-' or nothing: stdin)")
+    p.add_argument("--date", help="publication date YYYY-MM-DD, anchors relative times (HTML: default from the page)")
+    p.add_argument("--format", choices=["table", "json", "jsonl", "html", "csv", "parquet"], default="table")
+    p.add_argument("--out", help="with --format csv|parquet: write the table here (atomically)")
+    p.add_argument("--explode", action="store_true", help="with csv|parquet: one row per argument")
     p.add_argument("--merge", action="store_true",
                    help="merge the events of all files into stories: one row per story with its sources")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model(p)
     _add_min_score(p)
     _add_runtime_args(p, dtype="auto", why="auto: bfloat16 on CPUs with native support")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("labelstudio", help="Label Studio: labelling config, pre-annotated tasks, import of exports")
+    lsub = p.add_subparsers(dest="ls_command", required=True)
+    q = lsub.add_parser("config", help="print the labelling config (XML)")
+    q.add_argument("--model", help="take types, roles and statuses from this model (default: eventx's)")
+    q = lsub.add_parser("export", help="write tasks with the model's predictions as pre-annotations")
+    q.add_argument("files", nargs="+", help="text, HTML or eventx JSONL files")
+    q.add_argument("--out", required=True)
+    q.add_argument("--date", help="publication date YYYY-MM-DD of text inputs")
+    _add_model(q)
+    _add_min_score(q)
+    _add_runtime_args(q, dtype="auto", why="auto: bfloat16 on CPUs with native support")
+    q = lsub.add_parser("import", help="convert a Label Studio JSON export to eventx JSONL (validated)")
+    q.add_argument("file")
+    q.add_argument("--out", required=True)
+    q.add_argument("--predictions", action="store_true",
+                   help="import the pre-annotations of tasks nobody annotated (default: skip them)")
+    q.add_argument("--open-labels", action="store_true", help="accept unknown types and roles")
+    p.set_defaults(func=cmd_labelstudio)
+
+    p = sub.add_parser("select", help="choose the documents to label next (active learning)")
+    p.add_argument("files", nargs="+", help="text, HTML or eventx JSONL files (the unlabelled pool)")
+    p.add_argument("--n", type=int, default=100)
+    p.add_argument("--strategy", choices=["uncertainty", "diversity", "random"], default="uncertainty")
+    p.add_argument("--out", required=True, help="Label Studio tasks of the chosen documents, most useful first")
+    p.add_argument("--date")
+    p.add_argument("--seed", type=int, default=13, help="for --strategy random")
+    _add_model(p)
+    _add_runtime_args(p, dtype="auto", why="auto: bfloat16 on CPUs with native support")
+    p.set_defaults(func=cmd_select)
 
     p = sub.add_parser("validate", help="check labelled JSONL files and print counts")
     p.add_argument("files", nargs="+")

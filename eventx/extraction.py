@@ -118,7 +118,7 @@ class EventExtractor:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto",
                         dtype: str = "auto") -> "EventExtractor":
-        """Load a model directory.
+        """Load a model: a directory, an installed model's name or a Hub repo id (see :mod:`eventx.hub`).
 
         ``device``: ``"auto"`` (GPU when available), ``"cpu"`` or ``"cuda"``. ``dtype`` of the encoder:
         ``"float32"``, ``"bfloat16"``, or ``"auto"`` = bfloat16 on CPUs with native bfloat16 arithmetic
@@ -127,7 +127,9 @@ class EventExtractor:
         """
         from transformers import AutoTokenizer
 
-        path = Path(path) if path else DEFAULT_MODEL
+        from .hub import resolve_model
+
+        path = resolve_model(path)
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         model = EventModel.from_pretrained(path)
@@ -144,7 +146,12 @@ class EventExtractor:
         return cls(model, tokenizer, device, dtype)
 
     def save_pretrained(self, path: str | Path, **kw) -> Path:
-        return self.model.save_pretrained(path, tokenizer=self.tokenizer, **kw)
+        """Write a directory that :meth:`from_pretrained` and the Hugging Face Hub accept (with a model card)."""
+        from .hub import model_card
+
+        extra = dict(kw.pop("extra_files", None) or {})
+        extra["README.md"] = model_card(extra.get("README.md"), name=Path(path).name)
+        return self.model.save_pretrained(path, tokenizer=self.tokenizer, extra_files=extra, **kw)
 
     # ------------------------------------------------------------------ public
     def __call__(self, texts, **kw):
@@ -340,7 +347,7 @@ def default_extractor() -> EventExtractor:
     global _default
     with _default_lock:
         if _default is None:
-            _default = EventExtractor.from_pretrained(DEFAULT_MODEL)
+            _default = EventExtractor.from_pretrained(None)  # the checkout's model, else the installed one
     return _default
 
 

@@ -52,3 +52,18 @@ def write_text_atomic(path: str | Path, content: str) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_with_atomic(path: str | Path, write) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file beside ``path``, then rename it (for binary writers such as
+    Parquet that want a path rather than a string)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
