@@ -217,8 +217,6 @@ def _event(sent_start, actor, place, trig):
                   Argument("place", place, trig + 15, trig + 15 + len(place), 0.9)), sent)
 
 
-@pytest.mark.xfail(reason="issue 12 replaces grouping; a shared participant stem still merges different meetings",
-                   strict=True)
 def test_different_meetings_sharing_one_actor_are_not_merged():
     a = _event(0, "Japan", "Tokyo", 6)
     b = _event(50, "Germany", "Berlin", 58)
