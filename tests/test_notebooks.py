@@ -73,6 +73,7 @@ def test_quickstart(monkeypatch):
     nb = run_notebook("quickstart.ipynb")
     text = _outputs_text(nb)
     assert "retrained model, 40 test items" in text and "trigger_classification" in text
+    assert "agency.uk" in text and "Meeting" in text  # the story table of section 5
 
 
 def test_evaluation(monkeypatch, eval_json):
