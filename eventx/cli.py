@@ -304,6 +304,7 @@ def _print_stories(inputs, results, a) -> int:
     for k, typ, status, seen, when, args, sources, _ in rows:
         change = f" (was {seen.rsplit(' -> ', 1)[0]})" if "->" in seen else ""
         print(f"[{k}] {typ} {status}{change}{'  ' + when if when else ''}  {args}\n      sources: {sources}")
+    return 0
 
 
 def cmd_labelstudio(a) -> int:

@@ -14,13 +14,16 @@ else the installed ``eventx-e5-small`` package.
 >>> resolve_model("no-such-model")
 Traceback (most recent call last):
 ...
-eventx.hub.ModelNotFoundError: 'no-such-model' is not a directory, an installed eventx model (installed: none) or a Hub repo id (owner/name). Install the shipped model with: pip install eventx-model-e5-small
+eventx.hub.ModelNotFoundError: no-such-model: no such model directory; it is not a directory, an installed eventx model (installed: none) or a Hub repo id (owner/name). Install the shipped model with: pip install eventx-model-e5-small
 """
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
+
+from .chars import escape_control
+from .errors import ModelError
 
 ENTRY_POINT_GROUP = "eventx.models"
 DEFAULT_NAME = "eventx-e5-small"
@@ -41,8 +44,14 @@ base_model: intfloat/multilingual-e5-small
 """
 
 
-class ModelNotFoundError(FileNotFoundError):
-    """No model under that name or path; the message says what was tried and what to install."""
+class ModelNotFoundError(ModelError):
+    """No model under that name or path; the message says what was tried and what to install.
+
+    A :class:`eventx.ModelError` (so one ``except`` catches every unusable model), with a one-line message."""
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, escape_control(str(message)))
+        self.path, self.problem = None, str(message)
 
 
 def installed_models() -> dict[str, Path]:
@@ -111,8 +120,8 @@ def resolve_model(name_or_path=None) -> Path:
     if _REPO_ID.match(name) and not path.parent.exists():
         return _from_hub(name)
     listed = ", ".join(sorted(models)) or "none"
-    raise ModelNotFoundError(f"{name!r} is not a directory, an installed eventx model (installed: {listed}) or a "
-                             f"Hub repo id (owner/name). {INSTALL_HINT}")
+    raise ModelNotFoundError(f"{name}: no such model directory; it is not a directory, an installed eventx model "
+                             f"(installed: {listed}) or a Hub repo id (owner/name). {INSTALL_HINT}")
 
 
 def model_card(body: str | None = None, name: str = "eventx model") -> str:

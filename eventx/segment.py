@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .chars import _hidden
+from .chars import _hidden, grapheme_bounds
 
 ABBREVIATIONS = {
     # en
@@ -126,4 +126,10 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and (text[e - 1].isspace() or _hidden(text[e - 1])):
         e -= 1
+    if s < e < len(text) and not text[e].isspace():
+        # a stripped zero-width joiner or mark may still extend the last visible cluster ("Ǔ\u200c"):
+        # the sentence keeps the whole cluster, so no span edge inside it can cut it
+        lo = max(s, e - 32)
+        bounds = grapheme_bounds(text[lo:e + 32])
+        e = lo + next(b for b in bounds if lo + b >= e)
     return s, e

@@ -236,18 +236,6 @@ def test_sentence_splitting_copies_nothing_per_candidate():
     assert peak < 0.5 * len(line), f"peak {peak} bytes for a {len(line)}-character line"
 
 
-def test_grouping_work_is_linear_in_events(monkeypatch):
-    calls = []
-    real = X._norm
-    monkeypatch.setattr(X, "_norm", lambda s: calls.append(s) or real(s))
-    events = [Event("Meeting", "happened", 0.9, Span("met", 10 * i, 10 * i + 3),
-                    (Argument("participant", f"{i:05d}x", 10 * i, 10 * i + 2, 0.9),), Span("s", 10 * i, 10 * i + 9))
-              for i in range(2000)]
-    groups = [e.group for e in assign_groups(events)]
-    assert groups == list(range(1, 2001))
-    assert len(calls) <= 2 * len(events), "each argument's stem is computed once, not once per pair"
-
-
 def test_pathological_sentence_is_capped_and_sentences_are_shared(extractor):
     text = "Title line\n" + " ".join(CORPUS * 60).replace(".", "")  # ~18,000 characters, no sentence end
     events = extractor.extract(text, batch_size=64)
