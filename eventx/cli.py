@@ -4,7 +4,7 @@
     eventx validate FILE... [--schema FILE] [--open-labels]
     eventx train --train FILE --out DIR [--dev FILE] [--init e5-small|DIR] [--epochs N] ...
     eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X]
-    eventx evaluate-values --data training/data/normalization.jsonl [--json OUT]
+    eventx evaluate-values --data training/data/values/normalization.jsonl [--json OUT]
     eventx calibrate --model DIR --data DEV_FILE
     eventx base-encoder --out DIR
     eventx labelstudio config|export|import ...

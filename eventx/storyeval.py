@@ -1,6 +1,6 @@
 """Scoring story merging: B-cubed and pairwise precision/recall/F1 over mentions, and near-miss merges.
 
-Gold is the story id of each gold event mention (``training/data/stories.jsonl``). Extracted mentions are
+Gold is the story id of each gold event mention (``training/data/stories/stories.jsonl``). Extracted mentions are
 aligned to gold mentions of the same document by trigger overlap (one to one, largest overlap first,
 same type preferred). A gold mention nothing was aligned to counts as a story of its own in the
 prediction (so missed extractions cost recall); extracted mentions aligned to no gold mention are

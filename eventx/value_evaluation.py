@@ -1,4 +1,4 @@
-"""Scoring normalised values against gold (``training/data/normalization.jsonl``).
+"""Scoring normalised values against gold (``training/data/values/normalization.jsonl``).
 
 A row is right when the fields that matter for counting agree: an actor's countries (as a set) and
 organisation; an amount's value, currency, unit and approximate flag; a place's country and city; a time's

@@ -171,7 +171,7 @@ def test_scoring_on_the_shipped_set():
     from pathlib import Path
 
     from eventx.value_evaluation import load_rows, score_values
-    rows = load_rows(Path(__file__).resolve().parent.parent / "training" / "data" / "normalization.jsonl")
+    rows = load_rows(Path(__file__).resolve().parent.parent / "training" / "data" / "values" / "normalization.jsonl")
     assert len(rows) >= 800
     s = score_values(rows)
     assert s["per_role"]["actor"]["accuracy"] >= 0.95 and s["actor_code_precision"] >= 0.98

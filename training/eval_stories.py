@@ -1,6 +1,6 @@
 """Score story merging on the merging test set, from the shipped model's extracted events.
 
-    python training/eval_stories.py [--model models/eventx-e5-small] [--data training/data/stories.jsonl]
+    python training/eval_stories.py [--model models/eventx-e5-small] [--data training/data/stories/stories.jsonl]
                                     [--json training/stories_metrics.json]
 
 Runs ``extract()`` in float32 on every document (with its publication date), merges all the results with
@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(HERE.parent / "models" / "eventx-e5-small"))
-    ap.add_argument("--data", default=str(HERE / "data" / "stories.jsonl"))
+    ap.add_argument("--data", default=str(HERE / "data" / "stories" / "stories.jsonl"))
     ap.add_argument("--json", default=str(HERE / "stories_metrics.json"))
     ap.add_argument("--batch-size", type=int, default=16)
     a = ap.parse_args(argv)

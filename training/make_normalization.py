@@ -1,4 +1,4 @@
-"""Writes training/data/normalization.jsonl: argument mentions with gold normalised values, written by hand.
+"""Writes training/data/values/normalization.jsonl: argument mentions with gold normalised values, written by hand.
 
 Each row: id, lang, role, text, date (article date), status, gold (the value's fields, or null).
 The phrases below are the source; run ``python training/make_normalization.py`` after editing them.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "data" / "normalization.jsonl"
+OUT = Path(__file__).resolve().parent / "data" / "values" / "normalization.jsonl"
 DATE = "2026-04-08"
 rows = []
 

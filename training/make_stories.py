@@ -1,4 +1,4 @@
-"""Write ``training/data/stories.jsonl``: the merging test set (see ``training/data/STORIES.md``).
+"""Write ``training/data/stories/stories.jsonl``: the merging test set (see ``training/data/stories/README.md``).
 
     python training/make_stories.py
 
@@ -14,7 +14,7 @@ import random
 import re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "data" / "stories.jsonl"
+OUT = Path(__file__).resolve().parent / "data" / "stories" / "stories.jsonl"
 
 # country: (uk nominative, uk genitive, ru nominative, ru genitive, en); all feminine in uk and ru
 COUNTRIES = {

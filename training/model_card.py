@@ -100,7 +100,7 @@ def main(argv=None) -> int:
     results["calibration"] = {name: calibration_metrics(calibration_samples(ex, splits[name]), ex.calibration)
                               for name in EVALUATED}
     write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
-    values = score_values(load_rows(a.data / "normalization.jsonl"))
+    values = score_values(load_rows(a.data / "values" / "normalization.jsonl"))
     results["normalization"] = {k: v for k, v in values.items() if k != "errors"}
     write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
     figures = figures_block(results, splits, ex.calibration)
@@ -174,7 +174,7 @@ def main(argv=None) -> int:
               f"Trained on {n_train:,} hand-written items (sentences, passages and whole pages) written by the team: "
               "expect lower scores on real news, on other languages and on event phrasings the corpus lacks. "
               "Actor, amount, place and time arguments carry normalised values (`eventx.normalize`; scores: "
-              "`eventx evaluate-values --data training/data/normalization.jsonl`).",
+              "`eventx evaluate-values --data training/data/values/normalization.jsonl`).",
               ""]
     write_text_atomic(a.model / "README.md", "\n".join(lines))
     print("\n".join(lines))
