@@ -172,7 +172,8 @@ def main(argv=None) -> int:
     for path in files:
         items, errs = read_source(path)
         errors += errs
-        held_out = split_of(path) in ("test", "test_hard", "articles")
+        split = split_of(path)
+        held_out = split in ("test", "test_hard", "articles")
         for item in items:
             if item["text"] in seen:
                 first_id, first_held_out = seen[item["text"]]
@@ -182,7 +183,6 @@ def main(argv=None) -> int:
                     print(f"note: {path}: {item['id']} repeats {first_id}; kept once", file=sys.stderr)
                 continue
             seen[item["text"]] = (item["id"], held_out)
-            split = split_of(path)
             splits[("dev" if is_dev(item) else "train") if split == "train" else split].append(item)
     for e in errors:
         print(e, file=sys.stderr)

@@ -99,7 +99,6 @@ def main(argv=None) -> int:
         results[f"{name}_lexicon_baseline"] = evaluate_items(lex, splits[name])
     results["calibration"] = {name: calibration_metrics(calibration_samples(ex, splits[name]), ex.calibration)
                               for name in EVALUATED}
-    write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
     values = score_values(load_rows(a.data / "values" / "normalization.jsonl"))
     results["normalization"] = {k: v for k, v in values.items() if k != "errors"}
     write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
