@@ -146,6 +146,26 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
     return _dedupe(spans)
 
 
+def join_adjacent(spans: list[tuple], text: str, base: int = 0) -> list[tuple]:
+    """Join neighbouring spans of one name that only whitespace separates (one phrase the tagger split).
+
+    Two ``B-`` tags in a row ("Ministers | of defence of Chile", "телефонні | переговори") are one phrase:
+    a list or two events always have a comma, a conjunction or a word between them. The joined score is
+    the mean of the two. Offsets are into ``text`` shifted by ``base``, as :func:`decode_spans` returns.
+
+    >>> join_adjacent([("X", 0, 3, 0.75), ("X", 4, 8, 0.25), ("X", 13, 17, 0.9)], "Ali Baba and Cleo")
+    [('X', 0, 8, 0.5), ('X', 13, 17, 0.9)]
+    """
+    out: list[tuple] = []
+    for sp in spans:
+        if out and out[-1][0] == sp[0] and out[-1][2] <= sp[1] and not text[out[-1][2] - base:sp[1] - base].strip():
+            prev = out[-1]
+            out[-1] = (prev[0], prev[1], sp[2], (prev[3] + sp[3]) / 2)
+            continue
+        out.append(sp)
+    return out
+
+
 def _dedupe(spans: list[tuple]) -> list[tuple]:
     """Word snapping can make neighbouring spans overlap; keep the better of overlapping same-name spans."""
     out: list[tuple] = []

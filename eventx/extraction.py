@@ -17,7 +17,7 @@ import torch
 
 from .calibration import Calibration
 from .chars import tokenizer_view
-from .decoding import decode_spans, softmax, visible_offsets
+from .decoding import decode_spans, join_adjacent, softmax, visible_offsets
 from .errors import ModelError
 from .modeling import MIN_LENGTH, EventModel, read_json
 from .segment import split_sentences
@@ -253,8 +253,8 @@ class EventExtractor:
         triggers = []  # (window index, type, start, end, score) with offsets relative to the sentence
         for i, w in enumerate(batch):
             n = len(offsets[i])
-            for name, s, e, score in decode_spans(trig_probs[i, :n], offsets[i], self._trigger_labels, w.view,
-                                                raw=w.text):
+            spans = decode_spans(trig_probs[i, :n], offsets[i], self._trigger_labels, w.view, raw=w.text)
+            for name, s, e, score in join_adjacent(spans, w.text):
                 triggers.append((i, name, s, e, score))
         results: list[list[Event]] = [[] for _ in batch]
         if not triggers:
@@ -275,8 +275,8 @@ class EventExtractor:
             n = len(offsets[i])
             allowed = self._role_mask[self._types.index(name)]
             args = []
-            for role, a_s, a_e, a_score in decode_spans(role_probs[k, :n], offsets[i], self._role_labels, w.view,
-                                                        allowed=allowed, raw=w.text):
+            spans = decode_spans(role_probs[k, :n], offsets[i], self._role_labels, w.view, allowed=allowed, raw=w.text)
+            for role, a_s, a_e, a_score in join_adjacent(spans, w.text):
                 if a_s < e and s < a_e:  # an argument never overlaps its own trigger
                     continue
                 args.append((role, a_s + w.base, a_e + w.base, a_score))

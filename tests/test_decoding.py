@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventx import decoding as Dec
-from eventx.decoding import (bio_tags, decode_spans, snap_to_words, softmax, token_mask, trim_span,
-                             visible_offsets)
+from eventx.decoding import (bio_tags, decode_spans, join_adjacent, snap_to_words, softmax, token_mask,
+                             trim_span, visible_offsets)
 
 TEXT = "Ukraine and Japan signed a deal in Tokyo."
 #        0      7   11    17     24 26   31 34    40
@@ -62,6 +62,24 @@ def test_b_after_b_starts_a_new_span_and_o_closes():
     probs = probs_for([O(), ("B-X", .9), ("B-X", .5), O(), ("B-X", .6), ("I-X", .6), O(), O(), O(), O(), O()])
     assert decode_spans(probs, OFFSETS, LABELS, TEXT) == [
         ("X", 0, 7, pytest.approx(.9)), ("X", 8, 11, pytest.approx(.5)), ("X", 18, 26, pytest.approx(.6))]
+
+
+def test_join_adjacent_merges_a_phrase_split_by_two_b_tags_but_not_a_list():
+    # B-X B-X B-X over 'Ukraine and Japan' is one phrase split by the tagger; 'Tokyo' is a word away
+    probs = probs_for([O(), ("B-X", .9), ("B-X", .5), ("B-X", .7), O(), O(), O(), O(), ("B-X", .8), O(), O()])
+    spans = decode_spans(probs, OFFSETS, LABELS, TEXT)
+    assert [sp[1:3] for sp in spans] == [(0, 7), (8, 11), (12, 17), (35, 40)]
+    joined = join_adjacent(spans, TEXT)
+    assert [sp[1:3] for sp in joined] == [(0, 17), (35, 40)]
+    assert joined[0][3] == pytest.approx(((.9 + .5) / 2 + .7) / 2)
+
+
+def test_join_adjacent_keeps_spans_apart_across_punctuation_other_names_and_base():
+    text = "Chile, Peru Peru"
+    spans = [("X", 0, 5, .9), ("X", 7, 11, .9), ("Y", 12, 16, .9)]
+    assert join_adjacent(spans, text) == spans  # comma between, then a different name
+    shifted = [(n, s + 100, e + 100, p) for n, s, e, p in [("X", 7, 11, .5), ("X", 12, 16, .5)]]
+    assert join_adjacent(shifted, text, base=100) == [("X", 107, 116, .5)]
 
 
 def test_span_open_at_the_end_is_closed():
