@@ -330,6 +330,15 @@ def cmd_labelstudio(a) -> int:
         tasks = [ls.to_task(d["text"], evs, item_id=d["id"], lang=d.get("lang"), model_version=version,
                             data={k: d[k] for k in ("date", "url", "title") if d.get(k)})
                  for d, evs in zip(docs, results)]
+        if a.check:
+            try:
+                problems = ls.check_tasks(tasks)
+            except ImportError as e:
+                return _fail(str(e))
+            for msg in problems:
+                print(f"{a.out}: {msg}", file=sys.stderr)
+            if problems:
+                return _fail(f"Label Studio rejects {len(problems)} region(s); nothing written", 1)
         ls.write_tasks(a.out, tasks)
         print(f"wrote {len(tasks)} task(s) with {sum(map(len, results))} pre-annotated event(s) to {a.out}")
         return 0
@@ -439,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(q)
     _add_min_score(q)
     _add_runtime_args(q, dtype="auto", why="auto: bfloat16 on CPUs with native support")
+    q.add_argument("--check", action="store_true",
+                   help="validate the tasks with Label Studio's own validator first (needs eventx[labelstudio])")
     q = lsub.add_parser("import", help="convert a Label Studio JSON export to eventx JSONL (validated)")
     q.add_argument("file")
     q.add_argument("--out", required=True)

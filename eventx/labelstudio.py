@@ -6,7 +6,9 @@ shared by two events is one region with two relations. Offsets are code points, 
 eventx and in current Label Studio; an export whose offsets count UTF-16 units (older versions, text with
 emoji) is recognised from the region's ``text`` and converted.
 
-Only JSON is involved, so no Label Studio server or SDK is needed for any of this.
+Only JSON is involved, so no Label Studio server or SDK is needed for any of this. With the
+``labelstudio`` extra (``label-studio-sdk``), :func:`check_tasks` also has Label Studio's own
+``LabelInterface`` validate the config and every region of the tasks, as the server would on import.
 
 >>> from eventx.types import Event, Span, Argument
 >>> text = "Japan joined PURL."
@@ -263,6 +265,29 @@ def events_from_item(item: dict):
                      for a in ev.get("arguments", []))
         out.append(Event(ev["type"], ev["status"], 1.0, Span(text[t["start"]:t["end"]], t["start"], t["end"]), args))
     return out
+
+
+def check_tasks(tasks: list[dict], label_config: str | None = None) -> list[str]:
+    """Problems Label Studio itself finds in ``tasks`` under ``label_config`` (default: :func:`config`).
+
+    Each problem reads ``task <n>, prediction|annotation <m>: message``; an empty list means the server
+    would accept every region. Needs ``pip install 'eventx[labelstudio]'``.
+    """
+    try:
+        from label_studio_sdk.label_interface import LabelInterface
+    except ImportError:
+        raise ImportError("checking tasks with Label Studio's own validator needs the SDK: "
+                          "pip install 'eventx[labelstudio]'") from None
+    interface = LabelInterface(label_config if label_config is not None else config())
+    problems = []
+    for n, task in enumerate(tasks):
+        tid = task.get("id", n)
+        for kind in ("predictions", "annotations"):
+            for m, result in enumerate(task.get(kind) or []):
+                # the SDK checks one prediction or annotation at a time and returns its messages
+                for msg in interface.validate_prediction(result, return_errors=True) or []:
+                    problems.append(f"task {tid}, {kind[:-1]} {m}: {msg}")
+    return problems
 
 
 def write_tasks(path, tasks: list[dict]) -> Path:

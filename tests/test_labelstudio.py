@@ -90,6 +90,16 @@ def test_gold_items_round_trip_too():
     assert back["events"][0]["arguments"] == [{"role": "party", "start": 0, "end": 6, "text": "Японія"}]
 
 
+def test_label_studios_own_validator_accepts_our_tasks_and_names_a_bad_region():
+    pytest.importorskip("label_studio_sdk")
+    task = _annotated(ls.to_task(TEXT, _events(), task_id=5))
+    assert ls.check_tasks([task]) == []
+    bad = copy.deepcopy(task)
+    bad["annotations"][0]["result"][0]["value"]["labels"] = ["Picnic"]
+    problems = ls.check_tasks([bad])
+    assert len(problems) == 1 and problems[0].startswith("task 5, annotation 0: Region 0") and "Picnic" in problems[0]
+
+
 def test_unannotated_tasks_are_skipped_unless_asked():
     assert ls.import_export([ls.to_task(TEXT, _events(), task_id=1)]) == []
 

@@ -7,8 +7,9 @@ are written to the JSON after every run, so a run cut short still leaves what it
 
     python training/learning_curve.py --init build/e5-small-trimmed --epochs 2 --out runs/learning_curve
 
-Runs go in this order so the comparison that matters comes first: 25 %, 25 %+select, 25 %+random,
-50 %, 100 %.
+Runs go in this order so the comparison that matters comes first: 25 %, 25 %+select (as many items as
+random), 25 %+select-sentences (as many sentences as random: the uncertainty strategy favours long items,
+so this is the comparison at equal labelling cost), 25 %+random, 50 %, 100 %.
 """
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ def write_jsonl(path: Path, items: list[dict]) -> Path:
     return write_text_atomic(path, "".join(json.dumps(it, ensure_ascii=False) + "\n" for it in items))
 
 
+def units(item: dict) -> int:
+    """Sentences the trainer (and a labeller) sees in an item."""
+    from eventx.training import sentence_units
+
+    return len(sentence_units(item))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", default=str(ROOT / "training/data/train.jsonl"))
@@ -42,7 +50,7 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--strategy", default="uncertainty", choices=["uncertainty", "diversity"])
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--runs", default="25,25+select,25+random,50,100")
+    ap.add_argument("--runs", default="25,25+select,25+select-sentences,25+random,50,100")
     a = ap.parse_args(argv)
 
     from eventx.evaluation import calibrate, evaluate_items
@@ -73,7 +81,7 @@ def main(argv=None) -> int:
         ex = EventExtractor.from_pretrained(model_dir, device="cpu", dtype="float32")
         m = evaluate_items(ex, test)
         report["runs"][name] = {
-            "items": len(idx), "steps": result["steps"], "best_epoch": result["best_epoch"],
+            "items": len(idx), "sentences": sum(units(train_items[i]) for i in idx), "steps": result["steps"], "best_epoch": result["best_epoch"],
             "seconds": round(time.time() - t0, 1),
             "test": {k: m[k]["f1"] for k in ("trigger_classification", "argument_classification")}
                     | {"status_accuracy": m["status_accuracy"]},
@@ -85,14 +93,26 @@ def main(argv=None) -> int:
 
     wanted = a.runs.split(",")
     base_model = run("25", base)
-    if "25+select" in wanted:
+    rnd = random.Random(a.seed + 1).sample(pool, quarter)
+    ranked: list[int] = []
+    if any(w.startswith("25+select") for w in wanted):
         t0 = time.time()
         texts = [train_items[i]["text"] for i in pool]
-        chosen = select(texts, quarter, a.strategy, base_model, batch_size=32)
+        ranked = [pool[c.index] for c in select(texts, len(pool), a.strategy, base_model, batch_size=32)]
         report["selection_seconds"] = round(time.time() - t0, 1)
-        run("25+select", base + [pool[c.index] for c in chosen])
+    if "25+select" in wanted:  # as many items as random
+        run("25+select", base + ranked[:quarter])
+    if "25+select-sentences" in wanted:
+        # uncertainty favours long items, so also compare at equal labelling cost: as many sentences as random
+        budget, picked, have = sum(units(train_items[i]) for i in rnd), [], 0
+        for i in ranked:
+            if have >= budget:
+                break
+            picked.append(i)
+            have += units(train_items[i])
+        report["sentence_budget"] = budget
+        run("25+select-sentences", base + picked)
     if "25+random" in wanted:
-        rnd = random.Random(a.seed + 1).sample(pool, quarter)
         run("25+random", base + rnd)
     if "50" in wanted:
         run("50", order[:2 * quarter])

@@ -175,7 +175,9 @@ def main(argv=None) -> int:
               "Actor, amount, place and time arguments carry normalised values (`eventx.normalize`; scores: "
               "`eventx evaluate-values --data training/data/values/normalization.jsonl`).",
               ""]
-    write_text_atomic(a.model / "README.md", "\n".join(lines))
+    from eventx.hub import model_card  # the Hub's metadata header (library, languages, licence, base model)
+
+    write_text_atomic(a.model / "README.md", model_card("\n".join(lines)))
     print("\n".join(lines))
     return 0
 
