@@ -1,12 +1,14 @@
 """The ``eventx`` command line.
 
     eventx extract FILE... [--date YYYY-MM-DD] [--format table|json|jsonl|csv|html] [--merge] [--model DIR]
+                   [--runtime auto|torch-float32|torch-bfloat16|onnx-float32|onnx-int8]
     eventx validate FILE... [--schema FILE] [--open-labels]
     eventx train --train FILE --out DIR [--dev FILE] [--init e5-small|DIR] [--epochs N] ...
-    eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X]
+    eventx evaluate --model DIR --data FILE [--json OUT] [--baseline TRAIN_FILE] [--min-score X] [--runtime R]
     eventx evaluate-values --data training/data/values/normalization.jsonl [--json OUT]
     eventx calibrate --model DIR --data DEV_FILE
     eventx base-encoder --out DIR
+    eventx export MODEL_DIR [--runtime onnx-int8|onnx-float32]
     eventx labelstudio config|export|import ...
     eventx select FILE... --n N --strategy uncertainty|diversity --out tasks.json
 

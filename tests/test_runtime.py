@@ -206,3 +206,37 @@ def test_missing_extra_names_it():
 
     with pytest.raises(ImportError, match=r"eventx\[onnx\]"):
         require("onnxruntime_that_does_not_exist")
+
+
+def test_cli_runtime_option_and_export(saved, tmp_path, capsys):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from eventx.cli import main
+
+    path, _, _ = saved
+    assert main(["export", str(path), "--runtime", "onnx-float32"]) == 0
+    assert "onnx-float32" in capsys.readouterr().out
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    outputs = []
+    for runtime in ("torch-float32", "onnx-float32"):
+        assert main(["extract", str(text), "--model", str(path), "--runtime", runtime, "--format", "json",
+                     "--min-score", "0"]) == 0
+        outputs.append(_spans(json.loads(capsys.readouterr().out)))
+    assert outputs[0] == outputs[1]
+    out = tmp_path / "m.json"
+    data = os.path.join(os.path.dirname(__file__), "data", "good.jsonl")
+    assert main(["evaluate", "--model", str(path), "--data", data, "--runtime", "onnx-int8", "--json", str(out)]) == 0
+    assert "trigger_classification" in json.loads(out.read_text())["metrics"]
+    with pytest.raises(SystemExit):  # argparse: invalid choice, named
+        main(["extract", str(text), "--model", str(path), "--runtime", "int4"])
+    assert "invalid choice: 'int4'" in capsys.readouterr().err
+
+
+def _spans(obj):
+    """Everything but the scores (which differ in the last float digits between runtimes)."""
+    if isinstance(obj, dict):
+        return {k: _spans(v) for k, v in obj.items() if "score" not in k and "prob" not in k and k != "confidence"}
+    if isinstance(obj, list):
+        return [_spans(v) for v in obj]
+    return obj
