@@ -124,10 +124,15 @@ class EventExtractor:
             tokenizer = LightTokenizer.from_dir(path)
         except Exception as e:  # the tokenizers library raises its own exception type for a corrupt file
             raise ModelError(tok_file, f"cannot load the tokenizer ({type(e).__name__}: {e})") from None
+        vocab = cfg["encoder"].get("vocab_size")
+        if isinstance(vocab, int) and len(tokenizer) > vocab:
+            raise ModelError(tok_file, f"{len(tokenizer)} tokens but the encoder has {vocab} embeddings "
+                                       "(tokenizer from another model?)")
         try:
             self._calibration = Calibration.from_dict(cfg.get("calibration"))
         except ValueError as e:
             raise ModelError(path / "config.json", str(e)) from None
+        _check_weights(path, labels)
         self.device, self.runtime, self._model, self._path = "cpu", runtime, None, path
         self.backend = OnnxBackend(path, runtime, cfg["encoder"]["hidden_size"], threads)
         self._setup(tokenizer, labels, cfg["max_length"])
@@ -386,6 +391,26 @@ class EventExtractor:
             events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
                                 sentences[ss, se], 0, float(status_probs[st])))
         return assign_groups(events, anchor)
+
+
+def _check_weights(path: Path, labels) -> None:
+    """The checks :meth:`EventModel.load_weights` makes, without torch: readable file, labels it was trained with."""
+    from .modelconfig import CONFIG_NAME, LABELS_KEY, WEIGHTS_NAME, labels_digest
+
+    weights = path / WEIGHTS_NAME
+    if not weights.is_file():
+        raise ModelError(weights, "missing")
+    try:
+        from safetensors import safe_open
+
+        with safe_open(str(weights), framework="np") as f:
+            meta = f.metadata() or {}
+    except Exception as e:  # safetensors raises its own error type (and OSError) for corrupt files
+        raise ModelError(weights, f"corrupt or truncated safetensors file ({e})") from None
+    digest = meta.get(LABELS_KEY)
+    if digest is not None and digest != labels_digest(labels):
+        raise ModelError(weights, f"the labels in {CONFIG_NAME} do not match the ones these weights were "
+                                  "trained with (reordered or edited config?)")
 
 
 def _no_cuda() -> bool:

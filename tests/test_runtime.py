@@ -240,3 +240,18 @@ def _spans(obj):
     if isinstance(obj, list):
         return [_spans(v) for v in obj]
     return obj
+
+
+def test_onnx_runtime_refuses_a_bad_model_directory_clearly(saved):
+    pytest.importorskip("onnxruntime")
+    from eventx import ModelError
+
+    path, _, _ = saved
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["labels"]["statuses"] = list(reversed(cfg["labels"]["statuses"]))
+    (path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelError, match="model.safetensors.*labels"):
+        EventExtractor.from_pretrained(path, runtime="onnx-float32")
+    (path / "model.safetensors").write_bytes(b"\x00" * 10)
+    with pytest.raises(ModelError, match="corrupt or truncated"):
+        EventExtractor.from_pretrained(path, runtime="onnx-float32")
