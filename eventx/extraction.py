@@ -7,19 +7,20 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from .calibration import Calibration
 from .chars import tokenizer_view
 from .decoding import decode_spans, join_adjacent, softmax, visible_offsets
 from .errors import ModelError
-from .modeling import MIN_LENGTH, EventModel, read_json
+from .modelconfig import MIN_LENGTH, read_json, read_model_config
+from .runtime import RUNTIMES, check_runtime
 from .segment import split_sentences
 from .normalize import normalize
 from .types import Argument, Event, Span
@@ -40,7 +41,9 @@ class _Window:
     view: str  # the same text as the tokenizer saw it (control characters as spaces; same length)
 
 
-def _resolve_dtype(dtype, device: torch.device) -> torch.dtype:
+def _resolve_dtype(dtype, device):
+    import torch
+
     if isinstance(dtype, torch.dtype):
         return dtype
     if dtype == "auto":
@@ -96,14 +99,49 @@ class EventExtractor:
     [[Event(type='MechanismJoining', ...)], []]
     """
 
-    def __init__(self, model: EventModel, tokenizer, device: str | torch.device = "cpu", dtype=None):
+    def __init__(self, model, tokenizer, device="cpu", dtype=None):
+        import torch
+
+        from .runtime import TorchBackend
+
         check_positive_int(model.max_length, "max_length", MIN_LENGTH)  # fewer tokens: no room, windows never advance
-        self.model = model.eval().to(device)
-        if dtype is not None:
-            self.model.encoder.to(_resolve_dtype(dtype, torch.device(device)))  # heads stay float32
-        self.tokenizer = tokenizer
         self.device = torch.device(device)
-        self.labels = model.labels
+        self.backend = TorchBackend(model, device, None if dtype is None else _resolve_dtype(dtype, self.device))
+        self._model, self._path, self._calibration = self.backend.model, None, None
+        self.runtime = "torch-bfloat16" if self._model.encoder.dtype == torch.bfloat16 else (
+            "torch-float32" if self._model.encoder.dtype == torch.float32 else str(self._model.encoder.dtype))
+        self._setup(tokenizer, model.labels, model.max_length)
+
+    @classmethod
+    def _onnx(cls, path: Path, runtime: str, cfg: dict, labels, threads: int | None = None) -> "EventExtractor":
+        """An extractor whose encoder runs in ONNX Runtime; torch is not imported."""
+        from .runtime import LightTokenizer, OnnxBackend
+
+        self = cls.__new__(cls)
+        tok_file = path / "tokenizer.json"
+        read_json(tok_file, "a JSON object (the tokenizer)")
+        try:
+            tokenizer = LightTokenizer.from_dir(path)
+        except Exception as e:  # the tokenizers library raises its own exception type for a corrupt file
+            raise ModelError(tok_file, f"cannot load the tokenizer ({type(e).__name__}: {e})") from None
+        vocab = cfg["encoder"].get("vocab_size")
+        if isinstance(vocab, int) and len(tokenizer) > vocab:
+            raise ModelError(tok_file, f"{len(tokenizer)} tokens but the encoder has {vocab} embeddings "
+                                       "(tokenizer from another model?)")
+        try:
+            self._calibration = Calibration.from_dict(cfg.get("calibration"))
+        except ValueError as e:
+            raise ModelError(path / "config.json", str(e)) from None
+        _check_weights(path, labels)
+        self.device, self.runtime, self._model, self._path = "cpu", runtime, None, path
+        self.backend = OnnxBackend(path, runtime, cfg["encoder"]["hidden_size"], threads)
+        self._setup(tokenizer, labels, cfg["max_length"])
+        return self
+
+    def _setup(self, tokenizer, labels, max_length: int) -> None:
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.labels = labels
         self._trigger_labels = self.labels.trigger_labels
         self._role_labels = self.labels.role_labels
         self._types = list(self.labels.types)
@@ -111,25 +149,68 @@ class EventExtractor:
         self._lock = threading.Lock()
 
     @property
+    def model(self):
+        """The torch :class:`eventx.modeling.EventModel` (for ONNX runtimes loaded on first access, float32)."""
+        if self._model is None:
+            from .modeling import EventModel
+
+            self._model = EventModel.from_pretrained(self._path)
+            self._model.calibration = self._calibration
+        return self._model
+
+    @property
     def calibration(self) -> Calibration:
         """Score calibration and default ``min_score``, saved with the model (see :mod:`eventx.calibration`)."""
-        return self.model.calibration
+        return self._model.calibration if self._model is not None else self._calibration
+
+    def _no_grad(self):
+        if self._model is not None and self.backend.__class__.__name__ == "TorchBackend":
+            import torch
+
+            return torch.inference_mode()
+        return contextlib.nullcontext()
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto",
-                        dtype: str = "auto") -> "EventExtractor":
+                        dtype: str | None = None, runtime: str = "auto",
+                        threads: int | None = None) -> "EventExtractor":
         """Load a model: a directory, an installed model's name or a Hub repo id (see :mod:`eventx.hub`).
 
         ``device``: ``"auto"`` (GPU when available), ``"cpu"`` or ``"cuda"``. ``dtype`` of the encoder:
         ``"float32"``, ``"bfloat16"``, or ``"auto"`` = bfloat16 on CPUs with native bfloat16 arithmetic
         (AVX512-BF16/AMX; about 1.4x faster, same test-set F1 to three decimals) and float32 elsewhere.
         Use ``dtype="float32"`` for results that are identical on every machine.
-        """
-        from transformers import AutoTokenizer
 
+        ``runtime`` (see :mod:`eventx.runtime`): ``"torch-float32"``, ``"torch-bfloat16"``, ``"onnx-float32"``,
+        ``"onnx-int8"`` (extra ``onnx``; the graph is derived from the weights on first use and cached) or
+        ``"auto"``: the fastest one available whose F1, recorded for these weights in ``runtimes.json``, is
+        within 0.01 of float32 (float32 when nothing is recorded). A ``dtype`` given explicitly selects the
+        torch runtime of that precision (as before runtimes existed). ``threads``: ONNX Runtime threads.
+        """
         from .hub import resolve_model
 
+        check_runtime(runtime)
         path = resolve_model(path)
+        if dtype is not None and runtime == "auto":
+            runtime = "torch"  # an explicit precision keeps the torch runtime of that precision
+        if runtime == "auto":
+            from .runtime import choose_runtime
+
+            if device == "auto":
+                device = "cpu" if _no_cuda() else "cuda"
+            runtime = choose_runtime(path, device)
+        if runtime.startswith("onnx"):
+            if device not in ("auto", "cpu"):
+                raise ValueError(f"runtime {runtime!r} runs on the CPU only; use a torch runtime for device={device!r}")
+            cfg, labels = read_model_config(path)
+            return cls._onnx(path, runtime, cfg, labels, threads)
+        if runtime in RUNTIMES:
+            dtype = runtime.split("-", 1)[1]
+        import torch
+        from transformers import AutoTokenizer
+
+        from .modeling import EventModel
+
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         model = EventModel.from_pretrained(path)
@@ -143,7 +224,7 @@ class EventExtractor:
         if len(tokenizer) > vocab:
             raise ModelError(tok_file, f"{len(tokenizer)} tokens but the encoder has {vocab} embeddings "
                                        "(tokenizer from another model?)")
-        return cls(model, tokenizer, device, dtype)
+        return cls(model, tokenizer, device, dtype or "auto")
 
     def save_pretrained(self, path: str | Path, **kw) -> Path:
         """Write a directory that :meth:`from_pretrained` and the Hugging Face Hub accept (with a model card)."""
@@ -171,7 +252,7 @@ class EventExtractor:
         batch_size = check_positive_int(batch_size, "batch_size")
         single = isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, (list, tuple))
         docs = [_check_text(texts)] if single else [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        with self._lock, torch.inference_mode():
+        with self._lock, self._no_grad():
             raw = self._extract_docs(docs, batch_size, progress)
         results = [self._finish(doc, evs, anchor, threshold) for doc, evs in zip(docs, raw)]
         return results[0] if single else results
@@ -183,7 +264,7 @@ class EventExtractor:
         ``[(role, start, end, score)]`` and ``status_probs`` (one per status of ``self.labels``).
         """
         docs = [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        with self._lock, torch.inference_mode():
+        with self._lock, self._no_grad():
             return self._extract_docs(docs, batch_size, False)
 
     # ------------------------------------------------------------------ pipeline
@@ -196,7 +277,7 @@ class EventExtractor:
         texts = [docs[d][s:e] for d, s, e in sents]
         views = [tokenizer_view(t) for t in texts]
         enc = self.tokenizer(views, add_special_tokens=False, return_offsets_mapping=True)
-        room = self.model.max_length - 2
+        room = self.max_length - 2
         out = []
         for (d, s, e), text, view, ids, offs in zip(sents, texts, views, enc["input_ids"], enc["offset_mapping"]):
             offs = visible_offsets(offs, view)
@@ -214,13 +295,13 @@ class EventExtractor:
     def _batch(self, windows: list[_Window]):
         tok = self.tokenizer
         width = max(len(w.ids) for w in windows) + 2
-        ids = torch.full((len(windows), width), tok.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(windows), width), dtype=torch.long)
+        ids = np.full((len(windows), width), tok.pad_token_id, dtype=np.int64)
+        mask = np.zeros((len(windows), width), dtype=np.int64)
         for i, w in enumerate(windows):
             row = [tok.cls_token_id] + w.ids + [tok.sep_token_id]
-            ids[i, :len(row)] = torch.tensor(row)
+            ids[i, :len(row)] = row
             mask[i, :len(row)] = 1
-        return ids.to(self.device), mask.to(self.device)
+        return ids, mask
 
     def _extract_docs(self, docs, batch_size, progress) -> list[list[dict]]:
         sents = [(d, s, e) for d, doc in enumerate(docs) for s, e in split_sentences(doc)]
@@ -246,8 +327,8 @@ class EventExtractor:
     def _predict(self, batch: list[_Window]) -> list[list[Event]]:
         """Scores for a batch of windows, then decoding into events (offsets into each document)."""
         ids, mask = self._batch(batch)
-        out = self.model(ids, mask)
-        trig_probs = softmax(out.trigger_logits.float().cpu().numpy())
+        trigger_logits, state = self.backend.encode(ids, mask)
+        trig_probs = softmax(trigger_logits)
         # window tokens sit after <s>: pad the offsets so row i of the scores is token i
         offsets = [[(0, 0)] + w.offsets + [(0, 0)] for w in batch]
         triggers = []  # (window index, type, start, end, score) with offsets relative to the sentence
@@ -260,16 +341,16 @@ class EventExtractor:
         if not triggers:
             return results
         width = ids.shape[1]
-        tmask = torch.zeros((len(triggers), width), dtype=torch.long)
+        tmask = np.zeros((len(triggers), width), dtype=np.int64)
         for k, (i, _, s, e, _) in enumerate(triggers):
             for j, (ts, te) in enumerate(offsets[i]):
                 if ts != te and ts < e and s < te:
                     tmask[k, j] = 1
-        sent_idx = torch.tensor([t[0] for t in triggers], device=self.device)
-        types = torch.tensor([self._types.index(t[1]) for t in triggers], device=self.device)
-        role_logits, status_logits = self.model.argument_logits(out.hidden, mask, sent_idx, tmask.to(self.device), types)
-        role_probs = softmax(role_logits.float().cpu().numpy())
-        status_probs = softmax(status_logits.float().cpu().numpy())
+        sent_idx = np.array([t[0] for t in triggers], dtype=np.int64)
+        types = np.array([self._types.index(t[1]) for t in triggers], dtype=np.int64)
+        role_logits, status_logits = self.backend.arguments(state, sent_idx, tmask, types)
+        role_probs = softmax(role_logits)
+        status_probs = softmax(status_logits)
         for k, (i, name, s, e, score) in enumerate(triggers):
             w = batch[i]
             n = len(offsets[i])
@@ -310,6 +391,40 @@ class EventExtractor:
             events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
                                 sentences[ss, se], 0, float(status_probs[st])))
         return assign_groups(events, anchor)
+
+
+def _check_weights(path: Path, labels) -> None:
+    """The checks :meth:`EventModel.load_weights` makes, without torch: readable file, labels it was trained with."""
+    from .modelconfig import CONFIG_NAME, LABELS_KEY, WEIGHTS_NAME, labels_digest
+
+    weights = path / WEIGHTS_NAME
+    if not weights.is_file():
+        raise ModelError(weights, "missing")
+    try:
+        from safetensors import safe_open
+
+        with safe_open(str(weights), framework="np") as f:
+            meta = f.metadata() or {}
+    except Exception as e:  # safetensors raises its own error type (and OSError) for corrupt files
+        raise ModelError(weights, f"corrupt or truncated safetensors file ({e})") from None
+    digest = meta.get(LABELS_KEY)
+    if digest is not None and digest != labels_digest(labels):
+        raise ModelError(weights, f"the labels in {CONFIG_NAME} do not match the ones these weights were "
+                                  "trained with (reordered or edited config?)")
+
+
+def _no_cuda() -> bool:
+    """True when torch is absent or sees no GPU; imports torch only if it is installed with CUDA."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        return True
+    if sys.platform.startswith("linux") and not Path("/dev/nvidiactl").exists() and "torch" not in sys.modules:
+        return True  # no NVIDIA driver: skip importing torch (about a second of a cold start) to learn that
+    import torch
+
+    return not torch.cuda.is_available()
 
 
 def _best_per_trigger(raw: list[dict]) -> list[dict]:

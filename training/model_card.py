@@ -71,6 +71,29 @@ def figures_block(results: dict, splits: dict, calibration) -> list[str]:
     return lines
 
 
+def record_runtimes(a, splits: dict, results: dict) -> list[str]:
+    """Score the other runtimes with the same code and record every runtime's F1 in runtimes.json."""
+    from eventx.runtime import QUALITY_BOUND, RUNTIMES, native_bfloat16, onnx_available, passes, read_quality, record_quality
+
+    record_quality(a.model, "torch-float32", {s: results[s] for s in EVALUATED})
+    if a.runtimes == "none":
+        return []
+    wanted = [r for r in RUNTIMES if r != "torch-float32" and (r != "torch-bfloat16" or native_bfloat16())
+              and (not r.startswith("onnx") or onnx_available())] if a.runtimes == "available" else a.runtimes.split(",")
+    for rt in wanted:
+        ex = EventExtractor.from_pretrained(a.model, device="cpu", runtime=rt)
+        record_quality(a.model, rt, {s: evaluate_items(ex, splits[s]) for s in EVALUATED})
+    quality = read_quality(a.model)
+    lines = ["", f"Runtimes (trigger / argument classification F1; `runtime=\"auto\"` takes the fastest within "
+             f"{QUALITY_BOUND} of torch-float32):", "", "| runtime | " + " | ".join(NAMES[s] for s in EVALUATED)
+             + " | within bound |", "|---|" + "---|" * (len(EVALUATED) + 1)]
+    for rt, q in quality.items():
+        lines.append(f"| {rt} | " + " | ".join(
+            f"{q[s]['trigger_classification']:.3f} / {q[s]['argument_classification']:.3f}" for s in EVALUATED)
+            + f" | {'yes' if passes(quality, rt) else 'no'} |")
+    return lines
+
+
 def update_readme(path: Path, figures: list[str]) -> None:
     text = path.read_text("utf-8")
     if START not in text or END not in text:
@@ -88,6 +111,9 @@ def main(argv=None) -> int:
     ap.add_argument("--trim-report", type=Path, default=HERE.parent / "build" / "e5-small-trimmed" / "trim_report.json")
     ap.add_argument("--retrain", type=Path, help="JSON with a timed retrain run to include")
     ap.add_argument("--readme", type=Path, help=f"also rewrite the figures between {START} and {END} in this file")
+    ap.add_argument("--runtimes", default="available",
+                    help="comma-separated runtimes to score besides torch-float32 and record in the model's "
+                         "runtimes.json for runtime='auto' ('available': every one this machine runs; 'none')")
     a = ap.parse_args(argv)
 
     splits = {name: load(a.data / f"{name}.jsonl") for name in ("train", "dev", "test", "test_hard", "articles")}
@@ -102,6 +128,7 @@ def main(argv=None) -> int:
     values = score_values(load_rows(a.data / "values" / "normalization.jsonl"))
     results["normalization"] = {k: v for k, v in values.items() if k != "errors"}
     write_text_atomic(a.model / "evaluation.json", json.dumps(results, indent=1, ensure_ascii=False))
+    runtime_lines = record_runtimes(a, splits, results)
     figures = figures_block(results, splits, ex.calibration)
     if a.readme:
         update_readme(a.readme, figures)
@@ -131,6 +158,7 @@ def main(argv=None) -> int:
         *figures,
         "",
         "Full metrics: `evaluation.json`.",
+        *runtime_lines,
         "",
         "## Training",
         "",

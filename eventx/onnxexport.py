@@ -1,0 +1,246 @@
+"""The encoder as an ONNX graph, built from ``model.safetensors`` with numpy (no torch), optionally int8.
+
+The graph takes ``input_ids`` and ``attention_mask`` (int64 ``[B, L]``) and returns ``trigger_logits``
+``[B, L, T]`` and ``hidden`` ``[B, L, H]``, as :meth:`eventx.modeling.EventModel.forward` does. It is a
+BERT encoder written with standard ONNX operators (opset 17); onnxruntime fuses layer norms and GELU
+itself when the session is created.
+
+``onnx-int8`` then quantises the weights of the encoder's linear layers (the ``MatMul`` nodes inside the
+transformer layers) to int8 per output channel, with activations quantised per batch at run time
+(onnxruntime's dynamic quantisation). Embeddings, layer norms and the trigger head stay float32, as does
+the argument layer (it runs in numpy, see :mod:`eventx.runtime`).
+
+Exported files are derived data: they live in a cache (see :func:`cached_graph`) keyed by the SHA-256 of
+the weights, so the repository needs no second binary and retrained weights are never paired with a stale
+graph. Needs the ``onnx`` extra: ``pip install 'eventx[onnx]'``.
+
+>>> build_graph("models/eventx-e5-small", "/tmp/encoder.onnx")   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+EXPORT_VERSION = 1  # bump when the graph changes: every cached file is rebuilt
+ONNX_RUNTIMES = ("onnx-float32", "onnx-int8")
+EXTRA_HINT = "pip install 'eventx[onnx]' (onnxruntime and onnx)"
+
+
+def require(module: str):
+    """Import an optional module of the ``onnx`` extra, with a message naming the extra when missing."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"the ONNX runtimes need the '{module.split('.')[0]}' package: {EXTRA_HINT}") from None
+
+
+def weights_sha256(weights: Path) -> str:
+    h = hashlib.sha256()
+    with open(weights, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_weights(weights: Path) -> dict:
+    from safetensors.numpy import load_file
+
+    return {k: v.astype(np.float32) for k, v in load_file(str(weights)).items() if k.startswith(("encoder.", "trigger_head."))}
+
+
+def build_graph(model_dir: str | Path, out: str | Path) -> Path:
+    """Write the float32 encoder + trigger head of the model at ``model_dir`` as an ONNX file ``out``."""
+    onnx = require("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    model_dir, out = Path(model_dir), Path(out)
+    cfg = json.loads((model_dir / "config.json").read_text("utf-8"))
+    enc = cfg["encoder"]
+    if enc.get("model_type") not in ("bert", "xlm-roberta", "roberta") or enc.get("hidden_act", "gelu") != "gelu":
+        raise ValueError(f"{model_dir}: the ONNX export handles BERT-style encoders with GELU, "
+                         f"not {enc.get('model_type')!r}/{enc.get('hidden_act')!r}; use a torch runtime")
+    if enc.get("model_type") != "bert":
+        # RoBERTa-style encoders number positions from padding_idx + 1; only BERT's 0.. is written here
+        raise ValueError(f"{model_dir}: the ONNX export handles model_type 'bert' only; use a torch runtime")
+    sd = _read_weights(model_dir / "model.safetensors")
+    h, nh, n_layers = enc["hidden_size"], enc["num_attention_heads"], enc["num_hidden_layers"]
+    hd = h // nh
+    eps = float(enc.get("layer_norm_eps", 1e-12))
+    inits, nodes = [], []
+
+    def const(name: str, value) -> str:
+        inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def node(op: str, inputs: list, name: str, **attrs) -> str:
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def linear(x: str, prefix: str, name: str) -> str:
+        # weights stored transposed ([in, out]) so the node is a plain MatMul that quantisation recognises
+        w = const(prefix + ".weight", np.ascontiguousarray(sd[prefix + ".weight"].T))
+        b = const(prefix + ".bias", sd[prefix + ".bias"])
+        return node("Add", [node("MatMul", [x, w], name + "/MatMul"), b], name + "/Add")
+
+    def layer_norm(x: str, prefix: str, name: str) -> str:
+        return node("LayerNormalization", [x, const(prefix + ".weight", sd[prefix + ".weight"]),
+                                           const(prefix + ".bias", sd[prefix + ".bias"])], name, axis=-1, epsilon=eps)
+
+    e = "encoder.embeddings."
+    words = node("Gather", [const(e + "word_embeddings.weight", sd[e + "word_embeddings.weight"]), "input_ids"], "emb/words")
+    length = node("Gather", [node("Shape", ["input_ids"], "emb/shape"), const("one", np.array(1, np.int64))], "emb/length")
+    positions = node("Range", [const("zero", np.array(0, np.int64)), length, "one"], "emb/positions")
+    pos = node("Gather", [const(e + "position_embeddings.weight", sd[e + "position_embeddings.weight"]), positions], "emb/pos")
+    summed = node("Add", [node("Add", [words, pos], "emb/add1"),
+                          const("token_type_0", sd[e + "token_type_embeddings.weight"][0])], "emb/add2")
+    x = layer_norm(summed, e + "LayerNorm", "emb/ln")
+    # additive mask [B, 1, 1, L]: 0 for tokens, a large negative number for padding
+    maskf = node("Cast", ["attention_mask"], "mask/float", to=TensorProto.FLOAT)
+    inv = node("Sub", [const("f_one", np.array(1.0, np.float32)), maskf], "mask/inv")
+    bias = node("Unsqueeze", [node("Mul", [inv, const("neg", np.array(-1e9, np.float32))], "mask/neg"),
+                              const("axes12", np.array([1, 2], np.int64))], "mask/bias")
+    split_shape = const("split_shape", np.array([0, 0, nh, hd], np.int64))
+    merge_shape = const("merge_shape", np.array([0, 0, h], np.int64))
+    scale = const("scale", np.array(1.0 / np.sqrt(hd), np.float32))
+    sqrt2 = const("sqrt2", np.array(np.sqrt(2.0), np.float32))
+    half = const("half", np.array(0.5, np.float32))
+    for i in range(n_layers):
+        p, n = f"encoder.encoder.layer.{i}.", f"l{i}/"
+
+        def heads(t: str, name: str, perm) -> str:
+            return node("Transpose", [node("Reshape", [t, split_shape], name + "/reshape")], name + "/t", perm=perm)
+
+        q = heads(linear(x, p + "attention.self.query", n + "q"), n + "qh", [0, 2, 1, 3])
+        k = heads(linear(x, p + "attention.self.key", n + "k"), n + "kh", [0, 2, 3, 1])
+        v = heads(linear(x, p + "attention.self.value", n + "v"), n + "vh", [0, 2, 1, 3])
+        scores = node("Add", [node("Mul", [node("MatMul", [q, k], n + "qk"), scale], n + "scaled"), bias], n + "masked")
+        probs = node("Softmax", [scores], n + "probs", axis=-1)
+        ctx = node("Reshape", [node("Transpose", [node("MatMul", [probs, v], n + "ctx")], n + "ctx/t", perm=[0, 2, 1, 3]),
+                               merge_shape], n + "ctx/merge")
+        att = linear(ctx, p + "attention.output.dense", n + "ao")
+        x = layer_norm(node("Add", [att, x], n + "res1"), p + "attention.output.LayerNorm", n + "ln1")
+        fi = linear(x, p + "intermediate.dense", n + "fi")
+        gelu = node("Mul", [node("Mul", [fi, half], n + "gelu/half"),
+                            node("Add", [node("Erf", [node("Div", [fi, sqrt2], n + "gelu/div")], n + "gelu/erf"),
+                                         "f_one"], n + "gelu/add")], n + "gelu")
+        fo = linear(gelu, p + "output.dense", n + "fo")
+        x = layer_norm(node("Add", [fo, x], n + "res2"), p + "output.LayerNorm", n + "ln2")
+    nodes.append(helper.make_node("Identity", [x], ["hidden"], name="hidden"))
+    w = const("trigger_head.weight", np.ascontiguousarray(sd["trigger_head.weight"].T))
+    nodes.append(helper.make_node("Add", [node("MatMul", ["hidden", w], "head/MatMul"),
+                                          const("trigger_head.bias", sd["trigger_head.bias"])],
+                                  ["trigger_logits"], name="head/Add"))
+    n_labels = sd["trigger_head.bias"].shape[0]
+    graph = helper.make_graph(
+        nodes, "eventx-encoder",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "length"])],
+        [helper.make_tensor_value_info("trigger_logits", TensorProto.FLOAT, ["batch", "length", n_labels]),
+         helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", h])],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="eventx")
+    model.ir_version = 8  # readable by every onnxruntime >= 1.14
+    onnx.checker.check_model(model)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(out))
+    return out
+
+
+def quantize_graph(src: str | Path, out: str | Path) -> Path:
+    """Int8 weights (per output channel) for the encoder layers' MatMuls of the float32 graph at ``src``."""
+    require("onnx")
+    q = require("onnxruntime.quantization")
+
+    import onnx
+
+    model = onnx.load(str(src))
+    # only the transformer layers' linear maps: the attention MatMuls (q·k, probs·v) have no weights and the
+    # trigger head stays float32
+    targets = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name.startswith("l")
+               and n.name.split("/")[1] in ("q", "k", "v", "ao", "fi", "fo")]
+    others = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name not in targets]
+    q.quantize_dynamic(str(src), str(out), per_channel=True, weight_type=q.QuantType.QInt8,
+                       op_types_to_quantize=["MatMul"], nodes_to_exclude=others,
+                       extra_options={"MatMulConstBOnly": True})
+    return Path(out)
+
+
+def _cache_dirs(model_dir: Path) -> list[Path]:
+    """Where a derived graph may live: beside the weights (ignored by git), else the user cache."""
+    from .encoder import cache_dir
+
+    return [model_dir / ".eventx-runtimes", cache_dir() / "runtimes"]
+
+
+def cached_graph(model_dir: str | Path, runtime: str, build: bool = True, quiet: bool = False) -> Path:
+    """The ONNX file for ``runtime`` derived from ``model_dir``'s weights, built (and cached) when absent.
+
+    A cached file is used only when the SHA-256 recorded beside it matches the current
+    ``model.safetensors`` (size and modification time are checked first, so the hash is computed only
+    when the weights file changed or was copied); otherwise it is rebuilt.
+    """
+    if runtime not in ONNX_RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(ONNX_RUNTIMES)} for an ONNX graph, got {runtime!r}")
+    model_dir = Path(model_dir)
+    weights = model_dir / "model.safetensors"
+    st = weights.stat()
+    digest = None
+    for d in _cache_dirs(model_dir):
+        for info_file in sorted(d.glob(f"{runtime}-*.json")) if d.is_dir() else []:
+            try:
+                info = json.loads(info_file.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            graph = info_file.with_suffix(".onnx")
+            if info.get("export_version") != EXPORT_VERSION or not graph.is_file():
+                continue
+            if (info.get("weights_size"), info.get("weights_mtime_ns"), info.get("weights_path")) == (
+                    st.st_size, st.st_mtime_ns, str(weights.resolve())):
+                return graph
+            digest = digest or weights_sha256(weights)
+            if info.get("weights_sha256") == digest:
+                return graph
+    if not build:
+        raise FileNotFoundError(f"{model_dir}: no {runtime} graph for these weights; build it with "
+                                f"'eventx export --runtime {runtime} {model_dir}'")
+    return export(model_dir, runtime, digest=digest, quiet=quiet)
+
+
+def export(model_dir: str | Path, runtime: str, digest: str | None = None, quiet: bool = False) -> Path:
+    """Build the ``runtime`` graph for ``model_dir`` into the first writable cache directory."""
+    model_dir = Path(model_dir)
+    weights = model_dir / "model.safetensors"
+    digest = digest or weights_sha256(weights)
+    st = weights.stat()
+    if not quiet:
+        print(f"eventx: building the {runtime} encoder for {model_dir} (once per weights file)", file=sys.stderr)
+    last_error = None
+    for d in _cache_dirs(model_dir):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=d) as tmp:
+                f32 = build_graph(model_dir, Path(tmp) / "float32.onnx")
+                built = quantize_graph(f32, Path(tmp) / "int8.onnx") if runtime == "onnx-int8" else f32
+                stem = d / f"{runtime}-{digest[:16]}"
+                for old in d.glob(f"{runtime}-*"):  # graphs of earlier weights are stale
+                    old.unlink()
+                os.replace(built, stem.with_suffix(".onnx"))
+                info = {"runtime": runtime, "export_version": EXPORT_VERSION, "weights_sha256": digest,
+                        "weights_size": st.st_size, "weights_mtime_ns": st.st_mtime_ns,
+                        "weights_path": str(weights.resolve()),
+                        "onnxruntime": require("onnxruntime").__version__}
+                tmp_info = Path(tmp) / "info.json"
+                tmp_info.write_text(json.dumps(info, indent=1), "utf-8")
+                os.replace(tmp_info, stem.with_suffix(".json"))  # written last: it marks the graph complete
+            return stem.with_suffix(".onnx")
+        except PermissionError as e:  # a read-only model directory (an installed wheel): try the user cache
+            last_error = e
+    raise OSError(f"cannot write the {runtime} graph for {model_dir}: {last_error}")

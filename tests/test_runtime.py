@@ -1,0 +1,257 @@
+"""Runtimes (eventx.runtime, eventx.onnxexport) on a tiny random model: same scores as torch float32,
+int8 close to it, the derived ONNX graph cached per weights, clear errors for bad names."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from eventx.extraction import EventExtractor
+from eventx.runtime import (QUALITY_SPLITS, ArgumentLayer, LightTokenizer, check_runtime, choose_runtime,
+                            choose_runtime_from, read_quality, record_quality)
+from tiny import CORPUS, tiny_model
+
+TEXT = " ".join(CORPUS)
+
+
+def _save(tmp_path, seed=0, name="m"):
+    model, tok = tiny_model(max_length=32, seed=seed)
+    return model.save_pretrained(tmp_path / name, tokenizer=tok), model, tok
+
+
+@pytest.fixture
+def saved(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVENTX_CACHE", str(tmp_path / "cache"))
+    return _save(tmp_path)
+
+
+def _batch(tok, texts):
+    enc = tok(texts, padding=True, return_tensors="np")
+    return enc["input_ids"].astype(np.int64), enc["attention_mask"].astype(np.int64)
+
+
+def test_bad_runtime_names_are_refused_clearly(saved):
+    path, _, _ = saved
+    for bad in ("int8", "onnx", "", None):
+        with pytest.raises(ValueError, match="runtime must be one of 'auto', 'torch-float32'"):
+            EventExtractor.from_pretrained(path, runtime=bad)
+    with pytest.raises(ValueError, match="CPU only"):
+        EventExtractor.from_pretrained(path, runtime="onnx-int8", device="cuda")
+    assert check_runtime("auto") == "auto"
+
+
+def test_numpy_argument_layer_matches_torch():
+    model, _ = tiny_model(seed=1)
+    sd = {k: v.numpy() for k, v in model.state_dict().items() if not k.startswith(("encoder.", "trigger_head."))}
+    layer = ArgumentLayer(sd, heads=model.argument_layer.self_attn.num_heads)
+    rng = np.random.default_rng(0)
+    hidden = rng.normal(size=(3, 10, 32)).astype(np.float32)
+    mask = np.ones((3, 10), np.int64)
+    mask[1, 7:] = 0
+    tmask = np.zeros((4, 10), np.int64)
+    tmask[0, 2] = tmask[1, 3:5] = tmask[2, 0] = tmask[3, 6] = 1
+    sent, types = np.array([0, 1, 1, 2]), np.array([0, 3, 1, 2])
+    with torch.inference_mode():
+        ref_role, ref_status = model.argument_logits(torch.from_numpy(hidden), torch.from_numpy(mask),
+                                                     torch.from_numpy(sent), torch.from_numpy(tmask),
+                                                     torch.from_numpy(types))
+    role, status = layer(hidden, mask, sent, tmask, types)
+    m = mask[sent].astype(bool)  # padding positions are never decoded
+    np.testing.assert_allclose(role[m], ref_role.numpy()[m], atol=1e-4)
+    np.testing.assert_allclose(status, ref_status.numpy(), atol=1e-4)
+
+
+def test_light_tokenizer_matches_transformers(saved):
+    path, _, tok = saved
+    light = LightTokenizer.from_dir(path)
+    texts = CORPUS + ["", "  spaced\tout  ", "ẞ unknown ☃ chars"]
+    ours = light(texts, add_special_tokens=False, return_offsets_mapping=True)
+    ref = tok(texts, add_special_tokens=False, return_offsets_mapping=True)
+    assert ours["input_ids"] == ref["input_ids"]
+    assert [list(map(tuple, o)) for o in ours["offset_mapping"]] == [list(map(tuple, o)) for o in ref["offset_mapping"]]
+    assert light(CORPUS, truncation=True, max_length=8)["input_ids"] == tok(CORPUS, truncation=True, max_length=8)["input_ids"]
+    assert (light.cls_token_id, light.sep_token_id, light.pad_token_id, len(light)) == (
+        tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, len(tok))
+
+
+def test_onnx_runtimes_agree_with_torch_float32(saved):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    path, _, tok = saved
+    ref = EventExtractor.from_pretrained(path, runtime="torch-float32")
+    ids, mask = _batch(tok, CORPUS)
+    with torch.inference_mode():
+        ref_logits, _ = ref.backend.encode(ids, mask)
+    m = mask.astype(bool)
+    for runtime in ("onnx-float32", "onnx-int8"):
+        ex = EventExtractor.from_pretrained(path, runtime=runtime)
+        assert ex.runtime == runtime and ex.backend.graph.is_file()
+        logits, _ = ex.backend.encode(ids, mask)
+        agree = (logits.argmax(-1) == ref_logits.argmax(-1))[m].mean()
+        if runtime == "onnx-float32":
+            np.testing.assert_allclose(logits[m], ref_logits[m], atol=1e-4)
+            # end to end: the same events with the same scores
+            got, want = ex.raw_scores([TEXT]), ref.raw_scores([TEXT])
+            assert [(e["type"], e["trigger"], e["arguments"] and [a[:3] for a in e["arguments"]]) for e in got[0]] == \
+                   [(e["type"], e["trigger"], e["arguments"] and [a[:3] for a in e["arguments"]]) for e in want[0]]
+            assert np.allclose([e["score"] for e in got[0]], [e["score"] for e in want[0]], atol=1e-4)
+        else:
+            # documented tolerance: int8 weights and activations move a random tiny model's logits a little;
+            # the token labels it picks agree with float32 on at least 90% of tokens
+            assert agree >= 0.9, agree
+            assert np.abs(logits[m] - ref_logits[m]).max() < 0.5
+        for ev in ex.extract(TEXT, min_score=0.0):  # valid spans into the text
+            assert 0 <= ev.trigger.start < ev.trigger.end <= len(TEXT)
+            assert TEXT[ev.trigger.start:ev.trigger.end] == ev.trigger.text
+            assert ev.type in ref.labels.types
+            for arg in ev.arguments:
+                assert TEXT[arg.start:arg.end] == arg.text
+
+
+def test_onnx_graph_is_cached_and_rebuilt_when_weights_change(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from eventx.onnxexport import cached_graph
+
+    monkeypatch.setenv("EVENTX_CACHE", str(tmp_path / "cache"))
+    path, _, tok = _save(tmp_path, seed=0)
+    first = cached_graph(path, "onnx-float32", quiet=True)
+    assert first.parent == path / ".eventx-runtimes"
+    stamp = first.stat().st_mtime_ns
+    assert cached_graph(path, "onnx-float32", build=False) == first and first.stat().st_mtime_ns == stamp
+    # a copy of the same weights (new mtime) reuses the graph after checking the hash
+    os.utime(path / "model.safetensors", ns=(1, 1))
+    assert cached_graph(path, "onnx-float32", build=False) == first
+    # new weights in the same directory: the old graph is not used, a new one is built
+    other, model2, _ = _save(tmp_path, seed=5, name="other")
+    os.replace(other / "model.safetensors", path / "model.safetensors")
+    with pytest.raises(FileNotFoundError, match="eventx export --runtime onnx-float32"):
+        cached_graph(path, "onnx-float32", build=False)
+    ex = EventExtractor.from_pretrained(path, runtime="onnx-float32")
+    assert ex.backend.graph != first and not first.exists()
+    ids, mask = _batch(tok, CORPUS[:2])
+    with torch.inference_mode():
+        want = model2(torch.from_numpy(ids), torch.from_numpy(mask)).trigger_logits.numpy()
+    got, _ = ex.backend.encode(ids, mask)
+    np.testing.assert_allclose(got[mask.astype(bool)], want[mask.astype(bool)], atol=1e-4)
+
+
+def test_read_only_model_directory_uses_the_user_cache(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from eventx import onnxexport
+
+    monkeypatch.setenv("EVENTX_CACHE", str(tmp_path / "cache"))
+    path, _, _ = _save(tmp_path)
+    real = onnxexport._cache_dirs
+    blocked = path / ".eventx-runtimes"
+
+    def dirs(model_dir):
+        out = real(model_dir)
+        return [blocked / "no" / "such"] + out[1:]  # stands in for a directory we may not write
+
+    monkeypatch.setattr(onnxexport, "_cache_dirs", dirs)
+    blocked.mkdir()
+    blocked.chmod(0o500)
+    try:
+        if os.access(blocked, os.W_OK):  # root writes anywhere: simulate the refusal instead
+            monkeypatch.setattr(onnxexport, "_cache_dirs", lambda d: [tmp_path / "cache" / "runtimes"])
+        graph = onnxexport.cached_graph(path, "onnx-float32", quiet=True)
+    finally:
+        blocked.chmod(0o700)
+    assert graph.parent == tmp_path / "cache" / "runtimes"
+
+
+def test_auto_uses_recorded_quality_of_these_weights_only(saved, tmp_path):
+    path, _, _ = saved
+    assert read_quality(path) == {}
+    assert choose_runtime(path) == "torch-float32"  # nothing recorded: the reference
+    good = {s: {"trigger_classification": {"f1": 0.8}, "argument_classification": {"f1": 0.7}} for s in QUALITY_SPLITS}
+    worse = {s: {"trigger_classification": {"f1": 0.8}, "argument_classification": {"f1": 0.68}} for s in QUALITY_SPLITS}
+    record_quality(path, "torch-float32", good)
+    record_quality(path, "onnx-int8", worse)  # argument F1 0.02 lower: fails the bound
+    record_quality(path, "onnx-float32", good)
+    q = read_quality(path)
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "onnx-float32"
+    assert choose_runtime_from(q, have_onnx=False, have_bf16=True) == "torch-float32"
+    # other weights make the record stale: auto falls back to float32
+    other, _, _ = _save(tmp_path, seed=9, name="other")
+    os.replace(other / "model.safetensors", path / "model.safetensors")
+    assert read_quality(path) == {}
+    json.loads((path / "runtimes.json").read_text())  # still valid JSON, just not for these weights
+
+
+def test_onnx_runtime_never_imports_torch(saved):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    path, _, _ = saved
+    EventExtractor.from_pretrained(path, runtime="onnx-int8")  # build the graph here, once
+    code = ("import sys; from eventx import EventExtractor; "
+            f"ex = EventExtractor.from_pretrained({str(path)!r}, runtime='onnx-int8'); "
+            f"ex.extract({TEXT!r}, min_score=0.0); "
+            "print('torch' in sys.modules, 'transformers' in sys.modules)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_missing_extra_names_it():
+    from eventx.onnxexport import require
+
+    with pytest.raises(ImportError, match=r"eventx\[onnx\]"):
+        require("onnxruntime_that_does_not_exist")
+
+
+def test_cli_runtime_option_and_export(saved, tmp_path, capsys):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from eventx.cli import main
+
+    path, _, _ = saved
+    assert main(["export", str(path), "--runtime", "onnx-float32"]) == 0
+    assert "onnx-float32" in capsys.readouterr().out
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    outputs = []
+    for runtime in ("torch-float32", "onnx-float32"):
+        assert main(["extract", str(text), "--model", str(path), "--runtime", runtime, "--format", "json",
+                     "--min-score", "0"]) == 0
+        outputs.append(_spans(json.loads(capsys.readouterr().out)))
+    assert outputs[0] == outputs[1]
+    out = tmp_path / "m.json"
+    data = os.path.join(os.path.dirname(__file__), "data", "good.jsonl")
+    assert main(["evaluate", "--model", str(path), "--data", data, "--runtime", "onnx-int8", "--json", str(out)]) == 0
+    assert "trigger_classification" in json.loads(out.read_text())["metrics"]
+    with pytest.raises(SystemExit):  # argparse: invalid choice, named
+        main(["extract", str(text), "--model", str(path), "--runtime", "int4"])
+    assert "invalid choice: 'int4'" in capsys.readouterr().err
+
+
+def _spans(obj):
+    """Everything but the scores (which differ in the last float digits between runtimes)."""
+    if isinstance(obj, dict):
+        return {k: _spans(v) for k, v in obj.items() if "score" not in k and "prob" not in k and k != "confidence"}
+    if isinstance(obj, list):
+        return [_spans(v) for v in obj]
+    return obj
+
+
+def test_onnx_runtime_refuses_a_bad_model_directory_clearly(saved):
+    pytest.importorskip("onnxruntime")
+    from eventx import ModelError
+
+    path, _, _ = saved
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["labels"]["statuses"] = list(reversed(cfg["labels"]["statuses"]))
+    (path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelError, match="model.safetensors.*labels"):
+        EventExtractor.from_pretrained(path, runtime="onnx-float32")
+    (path / "model.safetensors").write_bytes(b"\x00" * 10)
+    with pytest.raises(ModelError, match="corrupt or truncated"):
+        EventExtractor.from_pretrained(path, runtime="onnx-float32")
