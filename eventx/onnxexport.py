@@ -167,9 +167,17 @@ def quantize_graph(src: str | Path, out: str | Path) -> Path:
     targets = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name.startswith("l")
                and n.name.split("/")[1] in ("q", "k", "v", "ao", "fi", "fo")]
     others = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name not in targets]
-    q.quantize_dynamic(str(src), str(out), per_channel=True, weight_type=q.QuantType.QInt8,
-                       op_types_to_quantize=["MatMul"], nodes_to_exclude=others,
-                       extra_options={"MatMulConstBOnly": True})
+    import logging
+
+    # the quantiser logs advice about image-model pre-processing on the root logger: not the user's concern
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.setLevel(logging.ERROR)
+    try:
+        q.quantize_dynamic(str(src), str(out), per_channel=True, weight_type=q.QuantType.QInt8,
+                           op_types_to_quantize=["MatMul"], nodes_to_exclude=others,
+                           extra_options={"MatMulConstBOnly": True})
+    finally:
+        root.setLevel(level)
     return Path(out)
 
 
