@@ -87,3 +87,13 @@ def test_a_span_over_a_whole_sentence_starts_on_a_cluster_boundary(text):
     assert fuzz.span_problems(text, events) == (0, 0)
     assert all(not text[e.trigger.start].isspace() and not "\u0300" <= text[e.trigger.start] <= "\u036f"
                for e in events)
+
+
+def test_score_change_is_the_largest_score_difference_between_agreeing_results():
+    from eventx.types import Argument, Event, Span
+
+    def ev(score, arg_score):
+        return Event("Meeting", "happened", score, Span("met", 0, 3), (Argument("place", "Kyiv", 4, 8, arg_score),))
+
+    assert fuzz.score_change([ev(0.5, 0.7)], [ev(0.5, 0.7)]) == 0.0
+    assert fuzz.score_change([ev(0.5, 0.7)], [ev(0.52, 0.64)]) == pytest.approx(0.06)
