@@ -101,7 +101,15 @@ def cluster_edges(text: str, i: int) -> tuple[int, int]:
         return n, n
     pos = _anchor(text, i)
     while True:
-        nxt = _CLUSTER.match(text, pos).end()
+        # match on a short slice: a match on the whole text costs time in its length (quadratic
+        # splitting of a long line); the slice grows only for a cluster longer than itself
+        width = 64
+        while True:
+            piece = text[pos:pos + width]
+            nxt = pos + _CLUSTER.match(piece).end()
+            if nxt < pos + len(piece) or pos + width >= n:
+                break
+            width *= 2
         if nxt > i:
             return pos, nxt
         pos = nxt
