@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .chars import _hidden, grapheme_bounds
+from .chars import _hidden, cluster_edges
 
 ABBREVIATIONS = {
     # en
@@ -76,12 +76,10 @@ def _cap(text: str, s: int, e: int, limit: int):
             space = max(text.rfind(c, s + limit // 2, cut) for c in "\t\u00a0\u3000")
         if space > s:
             cut = space
-        else:  # no whitespace at all: cut on a grapheme-cluster edge near the limit
-            from .chars import grapheme_bounds
-
-            lo = max(s, cut - 64)
-            edges = [lo + x for x in grapheme_bounds(text[lo:cut + 64]) if s < lo + x <= cut]
-            cut = edges[-1] if edges else cut
+        else:  # no whitespace at all: cut on a grapheme-cluster edge at or before the limit
+            first = cluster_edges(text, cut)[0]
+            if first > s:
+                cut = first
         yield s, cut
         s = cut
     yield s, e
@@ -121,15 +119,25 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     """``[s, e)`` without whitespace or invisible characters (controls, BOM, zero-width) at either end:
-    a sentence then reads the same to the model whatever junk precedes it."""
-    while s < e and (text[s].isspace() or _hidden(text[s])):
-        s += 1
+    a sentence then reads the same to the model whatever junk precedes it. Both ends fall on grapheme
+    cluster boundaries of the whole text, so the clusters decoding sees in a sentence are the text's."""
+    while True:
+        while s < e and (text[s].isspace() or _hidden(text[s])):
+            s += 1
+        if s >= e:
+            return s, e
+        first, nxt = cluster_edges(text, s)
+        if first == s:
+            break
+        # s is inside a cluster that starts with whitespace or an invisible character (" \u0301",
+        # "\ud848\u0329"): that cluster is no part of a span, so the sentence starts after it
+        s = nxt
     while e > s and (text[e - 1].isspace() or _hidden(text[e - 1])):
         e -= 1
-    if s < e < len(text) and not text[e].isspace():
+    if s < e < len(text):
         # a stripped zero-width joiner or mark may still extend the last visible cluster ("Ǔ\u200c"):
         # the sentence keeps the whole cluster, so no span edge inside it can cut it
-        lo = max(s, e - 32)
-        bounds = grapheme_bounds(text[lo:e + 32])
-        e = lo + next(b for b in bounds if lo + b >= e)
+        first, nxt = cluster_edges(text, e)
+        if first != e:
+            e = nxt
     return s, e

@@ -8,7 +8,9 @@ whitespace or an invisible character, a trigger outside its sentence, and, for i
 text behind invisible characters, spans that are not the clean text's spans shifted by the prefix);
 grapheme violations (a span edge inside a grapheme cluster); batch dependence (the same document gives
 other labels or spans, or another ``to_dict()``, when extracted with other documents in another order and
-batch size). The input generators are shared with the hypothesis test in tests/test_fuzz.py.
+batch size). ``max_score_change`` is the largest score difference between passes whose decisions agree:
+the measured bound on batch dependence in lower precision (bfloat16). The input generators are shared
+with the hypothesis test in tests/test_fuzz.py.
 """
 from __future__ import annotations
 
@@ -133,6 +135,7 @@ def run(extractor, n: int, seed: int = 0, sentences: list[str] | None = None, ba
     extra_at = {c: len(texts) + i for i, c in enumerate(extra)}
     all_texts = texts + extra
     counts = defaultdict(Counter)
+    worst: dict = defaultdict(float)
     passes = []
     for p, bs in enumerate(batch_sizes):
         order = list(range(len(all_texts)))
@@ -166,17 +169,31 @@ def run(extractor, n: int, seed: int = 0, sentences: list[str] | None = None, ba
         c["batch_dependent_labels_spans"] += any(decisions(p[i]) != decisions(first) for p in passes[1:])
         c["batch_dependent_to_dict"] += any([e.to_dict() for e in p[i]] != [e.to_dict() for e in first]
                                             for p in passes[1:])
+        for p in passes[1:]:  # how far scores move with the batch when the decisions agree (the bound)
+            if decisions(p[i]) == decisions(first):
+                worst[cls] = max(worst[cls], score_change(first, p[i]))
     total = Counter()
     for c in counts.values():
         total.update(c)
-    return {"by_class": {k: dict(counts[k]) for k in CLASSES if k in counts}, "total": dict(total)}
+    by_class = {k: dict(counts[k], max_score_change=worst[k]) for k in CLASSES if k in counts}
+    return {"by_class": by_class, "total": dict(total, max_score_change=max(worst.values(), default=0.0))}
+
+
+def score_change(a, b) -> float:
+    """The largest difference between the scores of two results with the same decisions."""
+    out = 0.0
+    for x, y in zip(a, b):
+        out = max(out, abs(x.score - y.score), abs(x.status_score - y.status_score),
+                  *(abs(u.score - v.score) for u, v in zip(x.arguments, y.arguments)))
+    return out
 
 
 def _table(result: dict) -> str:
     cols = ["inputs", "spans", "crashes", "offset_violations", "grapheme_violations",
-            "batch_dependent_labels_spans", "batch_dependent_to_dict"]
-    rows = [["class"] + cols] + [[k] + [str(v.get(c, 0)) for c in cols] for k, v in result["by_class"].items()]
-    rows.append(["total"] + [str(result["total"].get(c, 0)) for c in cols])
+            "batch_dependent_labels_spans", "batch_dependent_to_dict", "max_score_change"]
+    fmt = lambda v: f"{v:.2g}" if isinstance(v, float) else str(v)  # noqa: E731
+    rows = [["class"] + cols] + [[k] + [fmt(v.get(c, 0)) for c in cols] for k, v in result["by_class"].items()]
+    rows.append(["total"] + [fmt(result["total"].get(c, 0)) for c in cols])
     w = [max(len(r[i]) for r in rows) for i in range(len(cols) + 1)]
     return "\n".join("  ".join(x.rjust(w[i]) if i else x.ljust(w[i]) for i, x in enumerate(r)) for r in rows)
 
