@@ -284,6 +284,8 @@ def _read_jsonl(block: Block, fields: dict, date):
                 raise ValueError(f"{where}: not UTF-8 text ({e.reason} at byte {block.offset + e.start})") from None
             except json.JSONDecodeError as e:
                 raise ValueError(f"{where}: bad JSON: {e.msg} (column {e.colno})") from None
+            except RecursionError:
+                raise ValueError(f"{where}: JSON nested too deeply") from None
             if not isinstance(item, dict):
                 raise ValueError(f"{where}: expected a JSON object, got {type(item).__name__}")
             docs.append(_doc(item, where, where, fields, date))
