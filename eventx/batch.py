@@ -82,12 +82,12 @@ def _load_extractor(model, device: str, dtype: str, threads: int | None = None):
         import torch
 
         torch.set_num_threads(max(1, int(threads)))
-    from .extraction import EventExtractor
-
-    if isinstance(model, EventExtractor):
+    if hasattr(model, "extract"):  # an extractor already (EventExtractor or anything with its extract())
         return model
     if callable(model):  # a factory, called once per worker (lets a cluster build its model its own way)
         return model()
+    from .extraction import EventExtractor
+
     return EventExtractor.from_pretrained(model, device=device, dtype=dtype)
 
 
