@@ -81,7 +81,8 @@ def expected(extractor, docs) -> list:
     out = [None] * len(docs)
     for date in DATES:
         idx = [i for i, d in enumerate(docs) if d.get("date") == date]
-        for i, evs in zip(idx, extractor.extract([docs[i]["text"] for i in idx], date=date, min_score=MIN_SCORE)):
+        found = extractor.extract([docs[i]["text"] for i in idx], date=date, min_score=MIN_SCORE)
+        for i, evs in zip(idx, found):
             out[i] = evs
     return out
 
