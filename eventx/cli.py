@@ -11,6 +11,7 @@
     eventx export MODEL_DIR [--runtime onnx-int8|onnx-float32]
     eventx labelstudio config|export|import ...
     eventx select FILE... --n N --strategy uncertainty|diversity --out tasks.json
+    eventx batch --input PATH --output events.parquet|events.jsonl [--engine local|ray] [--address ...] [--merge]
 
 Input files may be plain text, HTML pages (detected by content) or, for labelstudio export and select,
 eventx JSONL.
@@ -401,6 +402,25 @@ def cmd_select(a) -> int:
     return 0
 
 
+def cmd_batch(a) -> int:
+    from .batch import print_summary, run
+
+    try:
+        summary = run(a.input, a.output, engine=a.engine, model=a.model, address=a.address, actors=a.actors,
+                      cpus_per_actor=a.cpus_per_actor, gpus_per_actor=a.gpus_per_actor, text_field=a.text_field,
+                      id_field=a.id_field, date_field=a.date_field or None, date=a.date, batch_size=a.batch_size,
+                      block_size=a.block_size, min_score=a.min_score, device=a.device, dtype=a.dtype,
+                      format=a.format, merge=a.merge, merge_days=a.merge_days, overwrite=a.overwrite,
+                      progress=not a.quiet and sys.stderr.isatty())
+    except (ValueError, FileNotFoundError, ImportError, OSError) as e:  # ModelError is a ValueError
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        return _fail(f"interrupted; finished blocks are kept in {a.output}.parts/: rerun the same command to resume",
+                     130)
+    print_summary(summary)
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------- parser
 def _add_training_args(p: argparse.ArgumentParser) -> None:
     from .training import TrainingArguments
@@ -486,6 +506,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p)
     _add_runtime_args(p, runtime="auto", why="auto: the fastest runtime here whose recorded F1 is within 0.01 of torch-float32")
     p.set_defaults(func=cmd_select)
+
+    p = sub.add_parser("batch", help="extract many documents (JSONL, Parquet, folders) into Parquet/JSONL, "
+                                     "locally or on Ray; resumable")
+    p.add_argument("--input", required=True, action="append",
+                   help="JSONL or Parquet file, or a folder (of those or of .txt/.html pages); local or s3://...; "
+                        "repeat for several")
+    p.add_argument("--output", required=True, help="events.parquet or events.jsonl (errors go to events.errors.jsonl)")
+    p.add_argument("--format", choices=["parquet", "jsonl"], help="default: from the --output suffix")
+    p.add_argument("--engine", choices=["local", "ray"], default="local")
+    p.add_argument("--address", help="Ray cluster: auto, or ray://HEAD:10001 (default: start Ray on this machine)")
+    p.add_argument("--actors", type=int, default=1, help="Ray actors, each loads the model once (default 1)")
+    p.add_argument("--cpus-per-actor", type=float, default=1, help="CPUs per Ray actor (and its torch threads)")
+    p.add_argument("--gpus-per-actor", type=float, default=0, help="GPUs per Ray actor (e.g. 1, or 0.5 to share)")
+    p.add_argument("--text-field", default="text")
+    p.add_argument("--id-field", default="id", help="default id: FILE:LINE (JSONL), FILE:ROW (Parquet), path (pages)")
+    p.add_argument("--date-field", default="date", help="publication date field ('' for none)")
+    p.add_argument("--date", help="publication date YYYY-MM-DD of documents without one")
+    p.add_argument("--block-size", type=int, default=1000,
+                   help="documents per block: the unit of work, of a Ray task and of resuming (default 1000)")
+    p.add_argument("--merge", action="store_true", help="merge stories across the whole output (story column)")
+    p.add_argument("--merge-days", type=int, default=14, help="with --merge: days of publication per merge bucket")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_model(p)
+    _add_min_score(p)
+    _add_runtime_args(p, dtype="float32", why="float32 by default: the same results on every node")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("validate", help="check labelled JSONL files and print counts")
     p.add_argument("files", nargs="+")
