@@ -486,7 +486,8 @@ def _write_errors(work: Path, blocks: list[Block], path: Path) -> None:
     write_with_atomic(path, write)
 
 
-def print_summary(s: BatchSummary, file=sys.stdout) -> None:
+def print_summary(s: BatchSummary, file=None) -> None:
+    file = sys.stdout if file is None else file  # looked up per call, so redirected output is respected
     skipped = f", {s.blocks_skipped} finished before" if s.blocks_skipped else ""
     stories = f", {s.stories} stories" if s.stories is not None else ""
     print(f"{s.documents} document(s), {s.events} event(s){stories} -> {s.output}; {s.errors} error(s) -> "

@@ -110,7 +110,7 @@ def cmd_evaluate(a) -> int:
 
     try:
         items = load(a.data, open_labels=True)
-        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype, runtime=a.runtime)
+        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype or _BATCH_DTYPES.get(a.runtime, "float32"), runtime=a.runtime)
     except ValueError as e:  # DataError and ModelError are ValueErrors
         return _fail(str(e), 1)
     try:
@@ -409,8 +409,8 @@ def cmd_batch(a) -> int:
         summary = run(a.input, a.output, engine=a.engine, model=a.model, address=a.address, actors=a.actors,
                       cpus_per_actor=a.cpus_per_actor, gpus_per_actor=a.gpus_per_actor, text_field=a.text_field,
                       id_field=a.id_field, date_field=a.date_field or None, date=a.date, batch_size=a.batch_size,
-                      block_size=a.block_size, min_score=a.min_score, device=a.device, dtype=a.dtype,
-                      format=a.format, merge=a.merge, merge_days=a.merge_days, overwrite=a.overwrite,
+                      block_size=a.block_size, min_score=a.min_score, device=a.device,
+                      dtype=a.dtype or _BATCH_DTYPES.get(a.runtime, "float32"), format=a.format, merge=a.merge, merge_days=a.merge_days, overwrite=a.overwrite,
                       progress=not a.quiet and sys.stderr.isatty())
     except (ValueError, FileNotFoundError, ImportError, OSError) as e:  # ModelError is a ValueError
         return _fail(str(e))
@@ -437,6 +437,10 @@ def _add_training_args(p: argparse.ArgumentParser) -> None:
             typ = {"int": int, "float": float}.get(str(f.type), str)
             p.add_argument(flag, dest=f.name, type=typ, required=required, default=None,
                            help=help_ + ("" if required else f" (default: {f.default})"))
+
+
+# eventx batch runs the torch runtimes (the ONNX ones are not wired into its actors yet)
+_BATCH_DTYPES = {"torch-float32": "float32", "torch-bfloat16": "bfloat16", "auto": "auto"}
 
 
 def _add_runtime_args(p: argparse.ArgumentParser, runtime: str, why: str) -> None:
@@ -531,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_model(p)
     _add_min_score(p)
-    _add_runtime_args(p, dtype="float32", why="float32 by default: the same results on every node")
+    _add_runtime_args(p, runtime="torch-float32", why="torch-float32 by default: the same results on every node")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("validate", help="check labelled JSONL files and print counts")
