@@ -34,6 +34,8 @@ def build(model: Path, out: Path) -> Path:
         target.mkdir()
         for name in MODEL_FILES:
             shutil.copy2(model / name, target / name)
+        if (model / "runtimes.json").is_file():  # measured quality per runtime, so runtime="auto" works installed
+            shutil.copy2(model / "runtimes.json", target / "runtimes.json")
         card = (model / "README.md").read_text("utf-8") if (model / "README.md").is_file() else None
         (target / "README.md").write_text(model_card(card, name=model.name), "utf-8")
         (stage / "README.md").write_text(model_card(card, name=model.name), "utf-8")

@@ -177,8 +177,14 @@ def test_auto_uses_recorded_quality_of_these_weights_only(saved, tmp_path):
     record_quality(path, "onnx-int8", worse)  # argument F1 0.02 lower: fails the bound
     record_quality(path, "onnx-float32", good)
     q = read_quality(path)
-    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "onnx-float32"
-    assert choose_runtime_from(q, have_onnx=False, have_bf16=True) == "torch-float32"
+    # bfloat16 unrecorded, int8 fails: the reference (ONNX float32 is slower than it, so never auto)
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-float32"
+    record_quality(path, "onnx-int8", good)
+    record_quality(path, "torch-bfloat16", good)
+    q = read_quality(path)
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-bfloat16"
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=False) == "onnx-int8"
+    assert choose_runtime_from(q, have_onnx=False, have_bf16=False) == "torch-float32"
     # other weights make the record stale: auto falls back to float32
     other, _, _ = _save(tmp_path, seed=9, name="other")
     os.replace(other / "model.safetensors", path / "model.safetensors")

@@ -284,6 +284,9 @@ def main(argv=None) -> int:
 
     # baseline: what a user would write: a feature-extraction pipeline over the same weights, loaded as
     # usual (float32), one text at a time, then the same heads and decoding
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(a.model)  # the user's tokenizer (eventx's own is a lighter view of it)
     pipe = pipeline("feature-extraction", model=ex32.model.encoder, tokenizer=tok, device=-1)
     model, labels = ex32.model, ex32.labels
 

@@ -76,14 +76,15 @@ def record_runtimes(a, splits: dict, results: dict) -> list[str]:
     from eventx.runtime import QUALITY_BOUND, RUNTIMES, native_bfloat16, onnx_available, passes, read_quality, record_quality
 
     record_quality(a.model, "torch-float32", {s: results[s] for s in EVALUATED})
-    if a.runtimes == "none":
-        return []
-    wanted = [r for r in RUNTIMES if r != "torch-float32" and (r != "torch-bfloat16" or native_bfloat16())
+    wanted = [] if a.runtimes == "none" else [r for r in RUNTIMES if r != "torch-float32" and (r != "torch-bfloat16" or native_bfloat16())
               and (not r.startswith("onnx") or onnx_available())] if a.runtimes == "available" else a.runtimes.split(",")
+    # 'none' scores nothing more but still reports what runtimes.json holds for these weights (benchmark --record)
     for rt in wanted:
         ex = EventExtractor.from_pretrained(a.model, device="cpu", runtime=rt)
         record_quality(a.model, rt, {s: evaluate_items(ex, splits[s]) for s in EVALUATED})
     quality = read_quality(a.model)
+    if len(quality) < 2:
+        return []
     lines = ["", f"Runtimes (trigger / argument classification F1; `runtime=\"auto\"` takes the fastest within "
              f"{QUALITY_BOUND} of torch-float32):", "", "| runtime | " + " | ".join(NAMES[s] for s in EVALUATED)
              + " | within bound |", "|---|" + "---|" * (len(EVALUATED) + 1)]
