@@ -77,8 +77,11 @@ def _ray():
 
 
 # ------------------------------------------------------------------------------------------- one block
-def _load_extractor(model, device: str, dtype: str, threads: int | None = None):
-    if threads:
+def _load_extractor(model, device: str, how: dict, threads: int | None = None):
+    """``how``: ``{"dtype": ..., "runtime": ...}`` as given to :func:`run`."""
+    runtime = how.get("runtime")
+    onnx = bool(runtime) and runtime.startswith("onnx")
+    if threads and not onnx:  # an ONNX session takes its thread count itself; torch is never imported then
         import torch
 
         torch.set_num_threads(max(1, int(threads)))
@@ -88,7 +91,10 @@ def _load_extractor(model, device: str, dtype: str, threads: int | None = None):
         return model()
     from .extraction import EventExtractor
 
-    return EventExtractor.from_pretrained(model, device=device, dtype=dtype)
+    if runtime:
+        return EventExtractor.from_pretrained(model, device="cpu" if onnx else device, runtime=runtime,
+                                              threads=max(1, int(threads)) if threads and onnx else None)
+    return EventExtractor.from_pretrained(model, device=device, dtype=how["dtype"])
 
 
 def extract_block(extractor, block: Block, fields: dict, date=None, *, batch_size: int = 16,
@@ -139,8 +145,8 @@ def extract_block(extractor, block: Block, fields: dict, date=None, *, batch_siz
 class _BlockActor:
     """A Ray actor: loads the model once, then extracts the blocks it is given (one per call)."""
 
-    def __init__(self, model, device, dtype, threads, options):
-        self.extractor = _load_extractor(model, device, dtype, threads)
+    def __init__(self, model, device, how, threads, options):
+        self.extractor = _load_extractor(model, device, how, threads)
         self.options = options
 
     def __call__(self, batch):
@@ -158,16 +164,16 @@ class _BlockActor:
 
 
 # ---------------------------------------------------------------------------------------------- engines
-def _local_results(pending, model, device, dtype, options):
+def _local_results(pending, model, device, how, options):
     if not pending:
         return
-    extractor = _load_extractor(model, device, dtype)
+    extractor = _load_extractor(model, device, how)
     for b in pending:
         yield extract_block(extractor, b, options["fields"], options["date"], batch_size=options["batch_size"],
                             min_score=options["min_score"], sentences_per_call=options["sentences_per_call"])
 
 
-def _ray_results(pending, model, device, dtype, options, address, actors, cpus_per_actor, gpus_per_actor):
+def _ray_results(pending, model, device, how, options, address, actors, cpus_per_actor, gpus_per_actor):
     if not pending:
         return
     ray = _ray()
@@ -184,7 +190,7 @@ def _ray_results(pending, model, device, dtype, options, address, actors, cpus_p
             device = "cuda"
         ds = ds.map_batches(_BlockActor, batch_size=1, batch_format="numpy",
                             compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=cpus_per_actor,
-                            fn_constructor_args=(model, device, dtype, cpus_per_actor, options), **kw)
+                            fn_constructor_args=(model, device, how, cpus_per_actor, options), **kw)
         for row in ds.iter_rows():
             r = json.loads(row["result"])
             yield BlockResult(r["block"], r["docs"], r["errors"], r["seconds"])
@@ -218,7 +224,7 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
         cpus_per_actor: float = 1, gpus_per_actor: float = 0, text_field: str = "text", id_field: str = "id",
         date_field: str | None = "date", date=None, batch_size: int = 16, block_size: int = 1000,
         sentences_per_call: int = 1024, min_score: float | None = None, device: str = "auto",
-        dtype: str = "float32", format: str | None = None, merge: bool = False, merge_days: int = 14,
+        dtype: str = "float32", runtime: str | None = None, format: str | None = None, merge: bool = False, merge_days: int = 14,
         overwrite: bool = False, progress: bool = False, on_block=None) -> BatchSummary:
     """Extract the events of every document of ``inputs`` into ``output`` (``.parquet`` or ``.jsonl``).
 
@@ -227,7 +233,8 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
     ``"ray://host:10001"`` joins a cluster; ``actors`` workers, each with ``cpus_per_actor`` CPUs and
     ``gpus_per_actor`` GPUs). ``model``: a model directory or name, or a function returning an
     ``EventExtractor`` (called once per worker). ``dtype`` is float32 by default, so every node of a
-    mixed cluster gives the same results. ``merge``: fill the ``story`` column across the whole output
+    mixed cluster gives the same results. ``runtime`` (see :mod:`eventx.runtime`), when given, replaces
+    ``dtype``: for example ``"onnx-int8"`` runs each worker on ONNX Runtime without torch. ``merge``: fill the ``story`` column across the whole output
     (see :func:`merge_blocks`). ``on_block(BlockDone)`` is called after each block is saved.
     """
     from .extraction import check_positive_int
@@ -247,6 +254,11 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
         from .extraction import _parse_date
 
         date = _parse_date(date).isoformat()
+    if runtime is not None:
+        from .runtime import check_runtime
+
+        check_runtime(runtime)
+    how = {"dtype": dtype, "runtime": runtime}
     if engine == "ray":
         _ray()  # the missing extra is reported before any work
     work = output.with_name(output.name + ".parts")
@@ -255,7 +267,7 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
     fields = {"text": text_field, "id": id_field, "date": date_field}
     blocks = plan_blocks(inputs, block_size)
     settings = {"inputs": inputs, "block_size": block_size, "fields": fields, "date": date,
-                "model": _model_name(model), "min_score": min_score, "dtype": dtype,
+                "model": _model_name(model), "min_score": min_score, "dtype": dtype if runtime is None else runtime,
                 "plan": hashlib.sha1(" ".join(b.id for b in blocks).encode()).hexdigest()}
     _check_settings(work, settings)
     done = _done(work)
@@ -263,9 +275,9 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
     options = {"fields": fields, "date": date, "batch_size": batch_size, "min_score": min_score,
                "sentences_per_call": sentences_per_call}
     if engine == "local":
-        results = _local_results(pending, model, device, dtype, options)
+        results = _local_results(pending, model, device, how, options)
     else:
-        results = _ray_results(pending, model, device, dtype, options, address, actors, cpus_per_actor,
+        results = _ray_results(pending, model, device, how, options, address, actors, cpus_per_actor,
                                gpus_per_actor)
     bar = None
     if progress:

@@ -110,7 +110,7 @@ def cmd_evaluate(a) -> int:
 
     try:
         items = load(a.data, open_labels=True)
-        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype or _BATCH_DTYPES.get(a.runtime, "float32"), runtime=a.runtime)
+        extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype, runtime=a.runtime)
     except ValueError as e:  # DataError and ModelError are ValueErrors
         return _fail(str(e), 1)
     try:
@@ -225,7 +225,13 @@ def _read_documents(files: list[str], date=None, jsonl: bool = False) -> list[di
 def _extract_documents(a, docs: list[dict], min_score=None):
     from .extraction import EventExtractor
 
-    extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype, runtime=a.runtime)
+    sentences = None
+    if a.runtime == "auto" and a.dtype is None:  # a one-shot process: its size decides what loads fastest
+        from .segment import split_sentences
+
+        sentences = sum(len(split_sentences(d["text"])) for d in docs)
+    extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype, runtime=a.runtime,
+                                               sentences=sentences)
     results = [[] for _ in docs]
     by_date: dict = {}  # documents are batched together per publication date (it anchors relative times)
     for i, d in enumerate(docs):
@@ -410,7 +416,7 @@ def cmd_batch(a) -> int:
                       cpus_per_actor=a.cpus_per_actor, gpus_per_actor=a.gpus_per_actor, text_field=a.text_field,
                       id_field=a.id_field, date_field=a.date_field or None, date=a.date, batch_size=a.batch_size,
                       block_size=a.block_size, min_score=a.min_score, device=a.device,
-                      dtype=a.dtype or _BATCH_DTYPES.get(a.runtime, "float32"), format=a.format, merge=a.merge, merge_days=a.merge_days, overwrite=a.overwrite,
+                      dtype=a.dtype or "float32", runtime=None if a.dtype else a.runtime, format=a.format, merge=a.merge, merge_days=a.merge_days, overwrite=a.overwrite,
                       progress=not a.quiet and sys.stderr.isatty())
     except (ValueError, FileNotFoundError, ImportError, OSError) as e:  # ModelError is a ValueError
         return _fail(str(e))
@@ -423,7 +429,7 @@ def cmd_batch(a) -> int:
 
 # ---------------------------------------------------------------------------------------------- parser
 def _add_training_args(p: argparse.ArgumentParser) -> None:
-    from .training import TrainingArguments
+    from .trainargs import TrainingArguments
 
     rename = {"train_file": "--train", "dev_file": "--dev", "output_dir": "--out", "mix_file": "--mix",
               "schema_file": "--schema", "learning_rate": "--lr"}
@@ -437,10 +443,6 @@ def _add_training_args(p: argparse.ArgumentParser) -> None:
             typ = {"int": int, "float": float}.get(str(f.type), str)
             p.add_argument(flag, dest=f.name, type=typ, required=required, default=None,
                            help=help_ + ("" if required else f" (default: {f.default})"))
-
-
-# eventx batch runs the torch runtimes (the ONNX ones are not wired into its actors yet)
-_BATCH_DTYPES = {"torch-float32": "float32", "torch-bfloat16": "bfloat16", "auto": "auto"}
 
 
 def _add_runtime_args(p: argparse.ArgumentParser, runtime: str, why: str) -> None:

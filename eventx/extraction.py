@@ -173,7 +173,7 @@ class EventExtractor:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto",
                         dtype: str | None = None, runtime: str = "auto",
-                        threads: int | None = None) -> "EventExtractor":
+                        threads: int | None = None, sentences: int | None = None) -> "EventExtractor":
         """Load a model: a directory, an installed model's name or a Hub repo id (see :mod:`eventx.hub`).
 
         ``device``: ``"auto"`` (GPU when available), ``"cpu"`` or ``"cuda"``. ``dtype`` of the encoder:
@@ -186,6 +186,8 @@ class EventExtractor:
         ``"auto"``: the fastest one available whose F1, recorded for these weights in ``runtimes.json``, is
         within 0.01 of float32 (float32 when nothing is recorded). A ``dtype`` given explicitly selects the
         torch runtime of that precision (as before runtimes existed). ``threads``: ONNX Runtime threads.
+        ``sentences``: about how many sentences this extractor will see, if known; with ``"auto"``, a small
+        job prefers a runtime that loads fast (see :func:`eventx.runtime.choose_runtime_from`).
         """
         from .hub import resolve_model
 
@@ -198,7 +200,7 @@ class EventExtractor:
 
             if device == "auto":
                 device = "cpu" if _no_cuda() else "cuda"
-            runtime = choose_runtime(path, device)
+            runtime = choose_runtime(path, device, sentences)
         if runtime.startswith("onnx"):
             if device not in ("auto", "cpu"):
                 raise ValueError(f"runtime {runtime!r} runs on the CPU only; use a torch runtime for device={device!r}")

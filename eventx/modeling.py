@@ -161,7 +161,8 @@ class EventModel(nn.Module):
         if digest is not None and digest != labels_digest(self.labels):
             raise ModelError(weights, f"the labels in {CONFIG_NAME} do not match the ones these weights were "
                                       "trained with (reordered or edited config?)")
-        sd = {k: v.float() if v.is_floating_point() else v for k, v in sd.items()}
+        # no float32 copy of the file first: load_state_dict casts each (float16) tensor into its float32
+        # parameter, which keeps a loading process's peak memory one weights file lower
         try:
             self.load_state_dict(sd, strict=True)
         except RuntimeError as e:

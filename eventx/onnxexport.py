@@ -2,11 +2,11 @@
 
 The graph takes ``input_ids`` and ``attention_mask`` (int64 ``[B, L]``) and returns ``trigger_logits``
 ``[B, L, T]`` and ``hidden`` ``[B, L, H]``, as :meth:`eventx.modeling.EventModel.forward` does. It is a
-BERT encoder written with standard ONNX operators (opset 17); onnxruntime fuses layer norms and GELU
-itself when the session is created.
+BERT encoder written with ONNX operators (opset 17) and onnxruntime's fused CPU kernels (``Attention``,
+``SkipLayerNormalization``, ``BiasGelu`` of the ``com.microsoft`` domain), so it runs on onnxruntime only.
 
-``onnx-int8`` then quantises the weights of the encoder's linear layers (the ``MatMul`` nodes inside the
-transformer layers) to int8 per output channel, with activations quantised per batch at run time
+``onnx-int8`` then quantises the weights of the encoder's linear layers (the ``Attention`` and ``MatMul``
+nodes inside the transformer layers) to int8 per output channel, with activations quantised per batch at run time
 (onnxruntime's dynamic quantisation). Embeddings, layer norms and the trigger head stay float32, as does
 the argument layer (it runs in numpy, see :mod:`eventx.runtime`).
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-EXPORT_VERSION = 1  # bump when the graph changes: every cached file is rebuilt
+EXPORT_VERSION = 2  # bump when the graph changes: every cached file is rebuilt
 ONNX_RUNTIMES = ("onnx-float32", "onnx-int8")
 EXTRA_HINT = "pip install 'eventx[onnx]' (onnxruntime and onnx)"
 
@@ -84,12 +84,6 @@ def build_graph(model_dir: str | Path, out: str | Path) -> Path:
         nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
         return name
 
-    def linear(x: str, prefix: str, name: str) -> str:
-        # weights stored transposed ([in, out]) so the node is a plain MatMul that quantisation recognises
-        w = const(prefix + ".weight", np.ascontiguousarray(sd[prefix + ".weight"].T))
-        b = const(prefix + ".bias", sd[prefix + ".bias"])
-        return node("Add", [node("MatMul", [x, w], name + "/MatMul"), b], name + "/Add")
-
     def layer_norm(x: str, prefix: str, name: str) -> str:
         return node("LayerNormalization", [x, const(prefix + ".weight", sd[prefix + ".weight"]),
                                            const(prefix + ".bias", sd[prefix + ".bias"])], name, axis=-1, epsilon=eps)
@@ -102,37 +96,39 @@ def build_graph(model_dir: str | Path, out: str | Path) -> Path:
     summed = node("Add", [node("Add", [words, pos], "emb/add1"),
                           const("token_type_0", sd[e + "token_type_embeddings.weight"][0])], "emb/add2")
     x = layer_norm(summed, e + "LayerNorm", "emb/ln")
-    # additive mask [B, 1, 1, L]: 0 for tokens, a large negative number for padding
-    maskf = node("Cast", ["attention_mask"], "mask/float", to=TensorProto.FLOAT)
-    inv = node("Sub", [const("f_one", np.array(1.0, np.float32)), maskf], "mask/inv")
-    bias = node("Unsqueeze", [node("Mul", [inv, const("neg", np.array(-1e9, np.float32))], "mask/neg"),
-                              const("axes12", np.array([1, 2], np.int64))], "mask/bias")
-    split_shape = const("split_shape", np.array([0, 0, nh, hd], np.int64))
-    merge_shape = const("merge_shape", np.array([0, 0, h], np.int64))
-    scale = const("scale", np.array(1.0 / np.sqrt(hd), np.float32))
-    sqrt2 = const("sqrt2", np.array(np.sqrt(2.0), np.float32))
-    half = const("half", np.array(0.5, np.float32))
+    # onnxruntime's fused CPU kernels (domain com.microsoft): one Attention node per layer (q, k, v in one
+    # [H, 3H] weight; the raw 0/1 mask), residual + bias + layer norm in one SkipLayerNormalization and
+    # bias + exact (erf) GELU in one BiasGelu: a third of the nodes of the plain-operator graph, and on short
+    # sentences node overhead is much of the time. The linear maps stay MatMul nodes (bias added by the
+    # fused node after them) so that dynamic quantisation finds them.
+    mask32 = node("Cast", ["attention_mask"], "mask/int32", to=TensorProto.INT32)
+
+    def ms(op: str, inputs: list, name: str, **attrs) -> str:
+        nodes.append(helper.make_node(op, inputs, [name], name=name, domain="com.microsoft", **attrs))
+        return name
+
+    def matmul(x: str, prefix: str, name: str) -> str:
+        w = const(prefix + ".weight", np.ascontiguousarray(sd[prefix + ".weight"].T))
+        return node("MatMul", [x, w], name + "/MatMul")
+
+    def skip_ln(y: str, skip: str, dense: str, norm: str, name: str) -> str:
+        return ms("SkipLayerNormalization", [y, skip, const(norm + ".weight", sd[norm + ".weight"]),
+                                             const(norm + ".bias", sd[norm + ".bias"]),
+                                             const(dense + ".bias", sd[dense + ".bias"])], name, epsilon=eps)
+
     for i in range(n_layers):
         p, n = f"encoder.encoder.layer.{i}.", f"l{i}/"
-
-        def heads(t: str, name: str, perm) -> str:
-            return node("Transpose", [node("Reshape", [t, split_shape], name + "/reshape")], name + "/t", perm=perm)
-
-        q = heads(linear(x, p + "attention.self.query", n + "q"), n + "qh", [0, 2, 1, 3])
-        k = heads(linear(x, p + "attention.self.key", n + "k"), n + "kh", [0, 2, 3, 1])
-        v = heads(linear(x, p + "attention.self.value", n + "v"), n + "vh", [0, 2, 1, 3])
-        scores = node("Add", [node("Mul", [node("MatMul", [q, k], n + "qk"), scale], n + "scaled"), bias], n + "masked")
-        probs = node("Softmax", [scores], n + "probs", axis=-1)
-        ctx = node("Reshape", [node("Transpose", [node("MatMul", [probs, v], n + "ctx")], n + "ctx/t", perm=[0, 2, 1, 3]),
-                               merge_shape], n + "ctx/merge")
-        att = linear(ctx, p + "attention.output.dense", n + "ao")
-        x = layer_norm(node("Add", [att, x], n + "res1"), p + "attention.output.LayerNorm", n + "ln1")
-        fi = linear(x, p + "intermediate.dense", n + "fi")
-        gelu = node("Mul", [node("Mul", [fi, half], n + "gelu/half"),
-                            node("Add", [node("Erf", [node("Div", [fi, sqrt2], n + "gelu/div")], n + "gelu/erf"),
-                                         "f_one"], n + "gelu/add")], n + "gelu")
-        fo = linear(gelu, p + "output.dense", n + "fo")
-        x = layer_norm(node("Add", [fo, x], n + "res2"), p + "output.LayerNorm", n + "ln2")
+        a = p + "attention.self."
+        qkv_w = np.concatenate([sd[a + r + ".weight"].T for r in ("query", "key", "value")], axis=1)
+        qkv_b = np.concatenate([sd[a + r + ".bias"] for r in ("query", "key", "value")])
+        ctx = ms("Attention", [x, const(a + "qkv.weight", np.ascontiguousarray(qkv_w)), const(a + "qkv.bias", qkv_b),
+                               mask32], n + "attention", num_heads=nh)
+        att = matmul(ctx, p + "attention.output.dense", n + "ao")
+        x = skip_ln(att, x, p + "attention.output.dense", p + "attention.output.LayerNorm", n + "ln1")
+        fi = matmul(x, p + "intermediate.dense", n + "fi")
+        gelu = ms("BiasGelu", [fi, const(p + "intermediate.dense.bias", sd[p + "intermediate.dense.bias"])], n + "gelu")
+        fo = matmul(gelu, p + "output.dense", n + "fo")
+        x = skip_ln(fo, x, p + "output.dense", p + "output.LayerNorm", n + "ln2")
     nodes.append(helper.make_node("Identity", [x], ["hidden"], name="hidden"))
     w = const("trigger_head.weight", np.ascontiguousarray(sd["trigger_head.weight"].T))
     nodes.append(helper.make_node("Add", [node("MatMul", ["hidden", w], "head/MatMul"),
@@ -146,7 +142,7 @@ def build_graph(model_dir: str | Path, out: str | Path) -> Path:
         [helper.make_tensor_value_info("trigger_logits", TensorProto.FLOAT, ["batch", "length", n_labels]),
          helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", h])],
         inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="eventx")
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)], producer_name="eventx")
     model.ir_version = 8  # readable by every onnxruntime >= 1.14
     onnx.checker.check_model(model)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -162,11 +158,11 @@ def quantize_graph(src: str | Path, out: str | Path) -> Path:
     import onnx
 
     model = onnx.load(str(src))
-    # only the transformer layers' linear maps: the attention MatMuls (q·k, probs·v) have no weights and the
-    # trigger head stays float32
-    targets = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name.startswith("l")
-               and n.name.split("/")[1] in ("q", "k", "v", "ao", "fi", "fo")]
-    others = [n.name for n in model.graph.node if n.op_type == "MatMul" and n.name not in targets]
+    # only the transformer layers' linear maps (the fused Attention nodes, whose q, k, v weights become
+    # QAttention, and the dense MatMuls); the trigger head stays float32
+    targets = [n.name for n in model.graph.node if n.name.startswith("l") and (
+        n.op_type == "Attention" or (n.op_type == "MatMul" and n.name.split("/")[1] in ("ao", "fi", "fo")))]
+    others = [n.name for n in model.graph.node if n.op_type in ("MatMul", "Attention") and n.name not in targets]
     import logging
 
     # the quantiser logs advice about image-model pre-processing on the root logger: not the user's concern
@@ -174,8 +170,10 @@ def quantize_graph(src: str | Path, out: str | Path) -> Path:
     root.setLevel(logging.ERROR)
     try:
         q.quantize_dynamic(str(src), str(out), per_channel=True, weight_type=q.QuantType.QInt8,
-                           op_types_to_quantize=["MatMul"], nodes_to_exclude=others,
-                           extra_options={"MatMulConstBOnly": True})
+                           op_types_to_quantize=["MatMul", "Attention"], nodes_to_exclude=others,
+                           extra_options={"MatMulConstBOnly": True,
+                                          # shape inference cannot type the outputs of com.microsoft nodes
+                                          "DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
         root.setLevel(level)
     return Path(out)

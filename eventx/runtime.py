@@ -36,6 +36,10 @@ QUALITY_SPLITS = ("test", "test_hard", "articles")
 # than torch float32, so auto never picks it; it stays available by name for its smaller memory)
 SPEED_ORDER = ("torch-bfloat16", "onnx-int8", "torch-float32", "onnx-float32")
 MAX_DISTANCE = 32  # as in eventx.modeling (kept equal by a test)
+# A job this small (sentences) finishes sooner on ONNX even where bfloat16 is faster per sentence: ONNX loads
+# without torch (a new process: about 1.3 s against 5.3 s to import torch and load, measured by
+# training/benchmark.py on 2 cores), and 4 s buys about 900 sentences at int8's rate against bfloat16's.
+SMALL_JOB_SENTENCES = 500
 
 
 def check_runtime(runtime) -> str:
@@ -104,27 +108,36 @@ def passes(quality: dict, runtime: str, bound: float = QUALITY_BOUND) -> bool:
         return False
 
 
-def choose_runtime(model_dir: str | Path, device: str = "cpu") -> str:
-    """The runtime ``"auto"`` means for this model on this machine."""
+def choose_runtime(model_dir: str | Path, device: str = "cpu", sentences: int | None = None) -> str:
+    """The runtime ``"auto"`` means for this model on this machine (and job size, see :func:`choose_runtime_from`)."""
     if device != "cpu":
         return "torch-float32"
     env = os.environ.get("EVENTX_RUNTIME")
     if env:
         return check_runtime(env) if env != "auto" else choose_runtime_from({}, False, False)
     quality = read_quality(model_dir)
-    return choose_runtime_from(quality, onnx_available(), native_bfloat16())
+    return choose_runtime_from(quality, onnx_available(), native_bfloat16(), sentences)
 
 
-def choose_runtime_from(quality: dict, have_onnx: bool, have_bf16: bool) -> str:
-    """Pure part of :func:`choose_runtime`.
+def choose_runtime_from(quality: dict, have_onnx: bool, have_bf16: bool, sentences: int | None = None) -> str:
+    """Pure part of :func:`choose_runtime`: the first runtime of :data:`SPEED_ORDER` that is available and
+    passes the quality bound. ``sentences``: how many the caller expects to process, when it knows (the
+    command line does); a job of at most :data:`SMALL_JOB_SENTENCES` tries the ONNX runtimes first, since
+    their load time is what such a job mostly costs.
 
     >>> q = {"torch-float32": {s: {"trigger_classification": .8, "argument_classification": .7}
     ...                        for s in QUALITY_SPLITS}}
     >>> q["onnx-int8"] = {s: {"trigger_classification": .795, "argument_classification": .695} for s in QUALITY_SPLITS}
     >>> choose_runtime_from(q, have_onnx=True, have_bf16=False), choose_runtime_from(q, False, False)
     ('onnx-int8', 'torch-float32')
+    >>> q["torch-bfloat16"] = q["torch-float32"]
+    >>> choose_runtime_from(q, True, True), choose_runtime_from(q, True, True, sentences=20)
+    ('torch-bfloat16', 'onnx-int8')
     """
-    for rt in SPEED_ORDER:
+    order = SPEED_ORDER
+    if sentences is not None and sentences <= SMALL_JOB_SENTENCES:
+        order = tuple(r for r in SPEED_ORDER if r.startswith("onnx")) + tuple(r for r in SPEED_ORDER if not r.startswith("onnx"))
+    for rt in order:
         if rt.startswith("onnx") and not have_onnx:
             continue
         if rt == "torch-bfloat16" and not have_bf16:

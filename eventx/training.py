@@ -13,7 +13,7 @@ import math
 import random
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -25,43 +25,7 @@ from .labels import LabelSet
 from .modeling import MIN_LENGTH, EventModel
 from .outdir import check_output_dir, checkpoint_dir
 from .segment import split_sentences
-
-
-@dataclass
-class TrainingArguments:
-    train_file: str = field(metadata={"help": "Labelled JSONL to train on (validated first)."})
-    output_dir: str = field(metadata={"help": "Where to write the trained model (written atomically)."})
-    dev_file: str | None = field(default=None, metadata={"help": "Labelled JSONL for per-epoch evaluation and "
-                                                                 "best-checkpoint selection."})
-    init: str = field(default="e5-small", metadata={"help": "'e5-small' (the offline base encoder), any Hugging "
-                                                            "Face encoder directory or name, or an eventx model "
-                                                            "directory to continue training."})
-    mix_file: str | None = field(default=None, metadata={"help": "Extra labelled JSONL mixed into training (for "
-                                                                 "example the original corpus, so a retrained model "
-                                                                 "does not forget)."})
-    mix_ratio: float = field(default=1.0, metadata={"help": "How many mix_file items per train item (sampled "
-                                                            "each epoch)."})
-    schema_file: str | None = field(default=None, metadata={"help": "JSON {'types': {type: [roles]}, 'statuses': "
-                                                                    "[...]} declaring your own labels; labels "
-                                                                    "seen in the data are added too."})
-    epochs: int = field(default=10, metadata={"help": "Passes over the training data."})
-    learning_rate: float = field(default=8e-5, metadata={"help": "Peak learning rate of the encoder."})
-    head_learning_rate: float = field(default=1e-3, metadata={"help": "Peak learning rate of the task heads."})
-    batch_size: int = field(default=16, metadata={"help": "Items per optimisation step (per device)."})
-    max_length: int = field(default=128, metadata={"help": "Tokens per window; longer items are truncated in "
-                                                           "training and windowed at inference."})
-    warmup_ratio: float = field(default=0.1, metadata={"help": "Fraction of steps with linear warm-up."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    train_embeddings: bool = field(default=False, metadata={"help": "Also update the word embeddings (frozen by "
-                                                                    "default: keeps the multilingual alignment "
-                                                                    "and saves time)."})
-    seed: int = field(default=13, metadata={"help": "Random seed (data order, dropout, new heads)."})
-    save_dtype: str = field(default="float16", metadata={"help": "Weight dtype on disk: float16 or float32."})
-    max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (tests, smoke runs)."})
-    stop_after_epochs: int = field(default=-1, metadata={"help": "Stop after this many epochs while keeping the "
-                                                                 "learning-rate schedule of `epochs` (a first "
-                                                                 "stage that a later run continues from)."})
-    progress: bool = field(default=True, metadata={"help": "Show progress bars."})
+from .trainargs import TrainingArguments, arguments_from_dict  # noqa: F401  (the public names live here too)
 
 
 def _set_seed(seed: int) -> None:
@@ -327,11 +291,3 @@ def train(args: TrainingArguments) -> dict:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return result
-
-
-def arguments_from_dict(d: dict) -> TrainingArguments:
-    known = {f.name for f in fields(TrainingArguments)}
-    unknown = sorted(set(d) - known)
-    if unknown:
-        raise ValueError(f"unknown training option(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    return TrainingArguments(**d)

@@ -382,3 +382,39 @@ def test_ray_restart_after_a_crash(tmp_path, ray_local, model_dir, docs, docs_fi
             on_block=lambda d: again.append(d.block))
     assert s.blocks == 5 and s.blocks_skipped == 2 and len(again) == 3 and not set(again) & set(seen)
     assert parquet_records(out) == records(to_frame(reference, ids=[d["id"] for d in docs]))
+
+
+# ------------------------------------------------------------------------------------------ ONNX workers
+@pytest.fixture(scope="module")
+def onnx_reference(model_dir, docs):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    onnx_ex = EventExtractor.from_pretrained(model_dir, runtime="onnx-float32")  # builds the cached graph once
+    return expected(onnx_ex, docs)
+
+
+def triggers(rows) -> set:
+    return {(r["doc_id"], r["type"], r["trigger_start"], r["trigger_end"]) for r in rows}
+
+
+def test_local_engine_on_an_onnx_runtime(tmp_path, model_dir, docs, docs_file, onnx_reference):
+    out = tmp_path / "events.parquet"
+    s = run(docs_file, out, model=model_dir, block_size=100, runtime="onnx-float32")
+    assert (s.documents, s.errors) == (N_DOCS, 0)
+    want = records(to_frame(onnx_reference, ids=[d["id"] for d in docs]))
+    assert parquet_records(out) == want
+    # int8 quantises activations per batch, so a document's scores depend a little on its batch (as in
+    # bfloat16): the events must still be nearly all the same
+    s8 = run(docs_file, tmp_path / "int8.parquet", model=model_dir, block_size=100, runtime="onnx-int8")
+    got, ref = triggers(parquet_records(tmp_path / "int8.parquet")), triggers(want)
+    assert s8.documents == N_DOCS and len(got & ref) >= 0.9 * max(len(got), len(ref))
+    with pytest.raises(ValueError, match="runtime must be one of"):
+        run(docs_file, tmp_path / "x.parquet", model=model_dir, runtime="int8")
+
+
+@needs_ray
+def test_ray_actors_on_an_onnx_runtime(tmp_path, ray_local, model_dir, docs, docs_file, onnx_reference):
+    out = tmp_path / "events.parquet"
+    s = run(docs_file, out, engine="ray", actors=2, model=model_dir, block_size=64, runtime="onnx-float32")
+    assert (s.documents, s.errors, s.engine) == (N_DOCS, 0, "ray")
+    assert parquet_records(out) == records(to_frame(onnx_reference, ids=[d["id"] for d in docs]))

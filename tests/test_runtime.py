@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from eventx.extraction import EventExtractor
-from eventx.runtime import (QUALITY_SPLITS, ArgumentLayer, LightTokenizer, check_runtime, choose_runtime,
+from eventx.runtime import (QUALITY_SPLITS, SMALL_JOB_SENTENCES, ArgumentLayer, LightTokenizer, check_runtime, choose_runtime,
                             choose_runtime_from, read_quality, record_quality)
 from tiny import CORPUS, tiny_model
 
@@ -179,10 +179,15 @@ def test_auto_uses_recorded_quality_of_these_weights_only(saved, tmp_path):
     q = read_quality(path)
     # bfloat16 unrecorded, int8 fails: the reference (ONNX float32 is slower than it, so never auto)
     assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-float32"
+    # a small job (one article from the command line) is mostly load time: ONNX loads without torch
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=40) == "onnx-float32"
+    assert choose_runtime_from(q, have_onnx=False, have_bf16=True, sentences=40) == "torch-float32"
     record_quality(path, "onnx-int8", good)
     record_quality(path, "torch-bfloat16", good)
     q = read_quality(path)
     assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-bfloat16"
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=SMALL_JOB_SENTENCES) == "onnx-int8"
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=SMALL_JOB_SENTENCES + 1) == "torch-bfloat16"
     assert choose_runtime_from(q, have_onnx=True, have_bf16=False) == "onnx-int8"
     assert choose_runtime_from(q, have_onnx=False, have_bf16=False) == "torch-float32"
     # other weights make the record stale: auto falls back to float32
@@ -205,6 +210,29 @@ def test_onnx_runtime_never_imports_torch(saved):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_cli_extract_of_a_small_file_never_imports_torch(saved, tmp_path):
+    """The cold start of ``eventx extract``: building its parser (train's options included) and an ONNX
+    runtime chosen by auto for a small job must not import torch, whose import alone takes seconds."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    path, _, _ = saved
+    good = {s: {"trigger_classification": {"f1": 0.8}, "argument_classification": {"f1": 0.7}} for s in QUALITY_SPLITS}
+    for rt in ("torch-float32", "onnx-int8"):
+        record_quality(path, rt, good)
+    EventExtractor.from_pretrained(path, runtime="onnx-int8")  # build the graph here, once
+    doc = tmp_path / "doc.txt"
+    doc.write_text(TEXT, "utf-8")
+    code = ("import sys; from eventx.cli import main; "
+            f"rc = main(['extract', {str(doc)!r}, '--model', {str(path)!r}, '--format', 'json']); "
+            "print(rc, 'torch' in sys.modules, file=sys.stderr)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("EVENTX_RUNTIME", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.stderr.split()[-2:] == ["0", "False"], out.stderr
+    assert json.loads(out.stdout)["file"] == str(doc)
+    (path / "runtimes.json").unlink()  # the other tests start from nothing recorded
 
 
 def test_missing_extra_names_it():

@@ -146,7 +146,11 @@ def cold_start(a, repeat: int = 3) -> dict:
     for _ in range(5):
         code = "import time; t = time.perf_counter(); import eventx; print(time.perf_counter() - t)"
         imports.append(float(run_child([sys.executable, "-c", code])[2]))
-    return {"cold_start_seconds": round(min(w for w, _ in runs), 2),
+    from eventx.runtime import choose_runtime
+    from eventx.segment import split_sentences
+
+    chosen = choose_runtime(a.model, "cpu", len(split_sentences(sample.read_text("utf-8"))))
+    return {"cold_start_runtime": chosen, "cold_start_seconds": round(min(w for w, _ in runs), 2),
             "cold_start_peak_rss_mb": round(max(r for _, r in runs), 1),
             "import_seconds": round(min(imports), 3)}
 

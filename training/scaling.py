@@ -65,24 +65,33 @@ def grouping() -> list[dict]:
 
 
 _DOC_CHILD = r"""
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {tests!r})
+
+
+def peak_mb():
+    # VmHWM is this process's own peak: ru_maxrss would start from the parent's peak (Linux keeps it across
+    # fork and exec), and the parent has just grouped a million events
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+
+
 import torch
 from tiny import tiny_model
 from eventx.extraction import EventExtractor
 model, tok = tiny_model(max_length=64)
 with torch.no_grad():
-    model.trigger_head.bias[0] = 6.0  # mostly O: a few triggers per sentence at most
+    model.trigger_head.bias[0] = 2.0  # mostly O, yet some 25 events per 1,000 characters
 ex = EventExtractor(model, tok, "cpu", dtype="float32")
 para = ("Прем'єр зустрівся з колегою в Токіо. Japan joined PURL on Monday. " * 20 + "\n")
 giant = "Title line\n" + "word " * 40000 + "\n"  # a 200,000-character 'sentence' without punctuation
 unit = para * 20 + giant
 text = (unit * ({mb} * 1_000_000 // len(unit) + 1))[:{mb} * 1_000_000]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_mb()
 t = time.time()
-events = ex.extract(text, batch_size=64)
-print(len(text), len(events), round(time.time() - t, 1), before // 1024,
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+events = ex.extract(text, batch_size=64, min_score=0.0)
+print(len(text), len(events), round(time.time() - t, 1), before, peak_mb())
 """
 
 
