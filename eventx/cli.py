@@ -523,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "ray"], default="local")
     p.add_argument("--address", help="Ray cluster: auto, or ray://HEAD:10001 (default: start Ray on this machine)")
     p.add_argument("--actors", type=int, default=1, help="Ray actors, each loads the model once (default 1)")
-    p.add_argument("--cpus-per-actor", type=float, default=1, help="CPUs per Ray actor (and its torch threads)")
+    p.add_argument("--cpus-per-actor", type=float, default=1, help="CPUs per Ray actor (and its torch or ONNX Runtime threads)")
     p.add_argument("--gpus-per-actor", type=float, default=0, help="GPUs per Ray actor (e.g. 1, or 0.5 to share)")
     p.add_argument("--text-field", default="text")
     p.add_argument("--id-field", default="id", help="default id: FILE:LINE (JSONL), FILE:ROW (Parquet), path (pages)")
