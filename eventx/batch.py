@@ -91,10 +91,10 @@ def _load_extractor(model, device: str, how: dict, threads: int | None = None):
         return model()
     from .extraction import EventExtractor
 
-    if runtime:
-        return EventExtractor.from_pretrained(model, device="cpu" if onnx else device, runtime=runtime,
-                                              threads=max(1, int(threads)) if threads and onnx else None)
-    return EventExtractor.from_pretrained(model, device=device, dtype=how["dtype"])
+    # no runtime: the torch runtime of the given dtype (an explicit dtype with runtime "auto" means that)
+    return EventExtractor.from_pretrained(model, device="cpu" if onnx else device,
+                                          dtype=None if runtime else how["dtype"], runtime=runtime or "auto",
+                                          threads=max(1, int(threads)) if threads and onnx else None)
 
 
 def extract_block(extractor, block: Block, fields: dict, date=None, *, batch_size: int = 16,

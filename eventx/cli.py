@@ -227,9 +227,10 @@ def _extract_documents(a, docs: list[dict], min_score=None):
 
     sentences = None
     if a.runtime == "auto" and a.dtype is None:  # a one-shot process: its size decides what loads fastest
-        from .segment import split_sentences
+        from .runtime import SMALL_JOB_SENTENCES
+        from .segment import count_sentences
 
-        sentences = sum(len(split_sentences(d["text"])) for d in docs)
+        sentences = count_sentences((d["text"] for d in docs), stop_after=SMALL_JOB_SENTENCES)
     extractor = EventExtractor.from_pretrained(a.model, device=a.device, dtype=a.dtype, runtime=a.runtime,
                                                sentences=sentences)
     results = [[] for _ in docs]

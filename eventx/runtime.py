@@ -213,9 +213,10 @@ class ArgumentLayer:
     """:meth:`eventx.modeling.EventModel.argument_logits` in numpy float32 (inference only, no dropout)."""
 
     def __init__(self, sd: dict, heads: int):
-        self.w = {k: v.astype(np.float32) for k, v in sd.items()}
-        # [in, out] copies of the linear weights: one contiguous GEMM per layer instead of a strided one
-        self.wt = {k: np.ascontiguousarray(v.T) for k, v in self.w.items() if v.ndim == 2 and not k.endswith("embedding.weight")}
+        linear = {k for k, v in sd.items() if v.ndim == 2 and not k.endswith("embedding.weight")}
+        self.w = {k: v.astype(np.float32) for k, v in sd.items() if k not in linear}
+        # linear weights stored [in, out]: one contiguous GEMM per layer instead of a strided one
+        self.wt = {k: np.ascontiguousarray(sd[k].astype(np.float32).T) for k in linear}
         self.heads = heads
 
     def _linear(self, x, name: str, bias: str | None = None):

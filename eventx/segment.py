@@ -141,3 +141,17 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
         if first != e:
             e = nxt
     return s, e
+
+
+def count_sentences(texts, stop_after: int | None = None) -> int:
+    """How many sentences ``texts`` hold; once the count passes ``stop_after``, the rest is not split.
+
+    >>> count_sentences(["One. Two.", "Three."]), count_sentences(["One. Two.", "Three."], stop_after=1)
+    (3, 2)
+    """
+    n = 0
+    for text in texts:
+        n += len(split_sentences(text))
+        if stop_after is not None and n > stop_after:
+            break
+    return n

@@ -147,9 +147,9 @@ def cold_start(a, repeat: int = 3) -> dict:
         code = "import time; t = time.perf_counter(); import eventx; print(time.perf_counter() - t)"
         imports.append(float(run_child([sys.executable, "-c", code])[2]))
     from eventx.runtime import choose_runtime
-    from eventx.segment import split_sentences
+    from eventx.segment import count_sentences
 
-    chosen = choose_runtime(a.model, "cpu", len(split_sentences(sample.read_text("utf-8"))))
+    chosen = choose_runtime(a.model, "cpu", count_sentences([sample.read_text("utf-8")]))
     return {"cold_start_runtime": chosen, "cold_start_seconds": round(min(w for w, _ in runs), 2),
             "cold_start_peak_rss_mb": round(max(r for _, r in runs), 1),
             "import_seconds": round(min(imports), 3)}
