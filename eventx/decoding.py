@@ -12,6 +12,8 @@ No model here: every function takes plain numbers, so it can be tested with hand
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .chars import snap_to_graphemes
@@ -75,11 +77,28 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     "зобов'язалися"
     >>> snap_to_words("Japan's aid", 0, 5)
     (0, 5)
+    >>> t = "прем'єр-міністр Індії"; s, e = snap_to_words(t, 0, 7); t[s:e]   # a hyphen between lower-case letters
+    "прем'єр-міністр"
     """
     while start > 0 and _inside_word(text, start):
         start -= 1
     while end < len(text) and _inside_word(text, end):
         end += 1
+    return start, end
+
+
+def drop_possessive(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a span that starts on the "s" of an English possessive past it (the tagger's first subword
+    was "'s": "Japan's [drone plant]").
+
+    >>> t = "Japan's drone plant"; s, e = drop_possessive(t, 6, 19); t[s:e]
+    'drone plant'
+    """
+    if start >= 1 and text[start - 1] in APOSTROPHES and text[start:start + 1] in "sS" and \
+            start + 1 < end and text[start + 1].isspace():
+        start += 1
+        while start < end and text[start].isspace():
+            start += 1
     return start, end
 
 
@@ -91,11 +110,18 @@ def _cyrillic(ch: str) -> bool:
 
 
 def _inside_word(text: str, i: int) -> bool:
-    """Whether the boundary before ``text[i]`` falls inside a word: between letters or digits, or at an
-    apostrophe between Cyrillic letters (English "Japan's" keeps its possessive outside the span)."""
+    """Whether the boundary before ``text[i]`` falls inside a word: between letters or digits, at a hyphen
+    between lower-case letters, or at an apostrophe between Cyrillic letters (English "Japan's" keeps its
+    possessive outside the span)."""
     a, b = text[i - 1], text[i]
     if a.isalnum() and b.isalnum():
         return True
+    # "прем'єр-міністр", "co-chair": a hyphen between lower-case letters joins one word; "EU-Ukraine"
+    # (capitals) names two parties and stays splittable
+    if b == "-":
+        return a.islower() and i + 1 < len(text) and text[i + 1].islower()
+    if a == "-":
+        return b.islower() and i >= 2 and text[i - 2].islower()
     if b in APOSTROPHES:
         return _cyrillic(a) and i + 1 < len(text) and _cyrillic(text[i + 1])
     if a in APOSTROPHES:
@@ -119,6 +145,8 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
     if allowed is not None:
         probs = np.where(np.asarray(allowed, bool)[None, :], probs, -1.0)
     best = probs.argmax(-1)
+    # one shared string per name (not a slice per span): a document with many events keeps one "place"
+    names = [sys.intern(lab[2:]) for lab in labels]
     spans, cur = [], None  # cur = [name, first_tok, last_tok, [scores]]
 
     def close():
@@ -126,7 +154,7 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
             return
         s, e = offsets[cur[1]][0], offsets[cur[2]][1]
         s, e = snap_to_words(text, s, e)
-        s, e = trim_span(text, s, e)
+        s, e = drop_possessive(text, *trim_span(text, s, e))
         s, e = snap_to_graphemes(raw if raw is not None else text, s, e)
         if s < e:
             spans.append((cur[0], s + base, e + base, float(np.mean(cur[3]))))
@@ -138,8 +166,8 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
         p = probs[i, best[i]]
         if lab == "O":
             close(); cur = None
-        elif lab.startswith("B-") or cur is None or cur[0] != lab[2:]:
-            close(); cur = [lab[2:], i, i, [p]]
+        elif lab.startswith("B-") or cur is None or cur[0] != names[best[i]]:
+            close(); cur = [names[best[i]], i, i, [p]]
         else:
             cur[2] = i; cur[3].append(p)
     close()

@@ -27,7 +27,7 @@ from .types import Argument, Event, Span
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "eventx-e5-small"
 WINDOW_STRIDE = 32  # tokens shared by neighbouring windows of an over-long sentence
-SENTENCE_CHUNK = 2048  # sentences tokenised and scored together
+SENTENCE_CHUNK = 512  # sentences tokenised and scored together (a bound on the transient memory)
 
 
 @dataclass
@@ -254,9 +254,11 @@ class EventExtractor:
         batch_size = check_positive_int(batch_size, "batch_size")
         single = isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, (list, tuple))
         docs = [_check_text(texts)] if single else [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        finishers = [_Finisher(self, doc, anchor, threshold) for doc in docs]
         with self._lock, self._no_grad():
-            raw = self._extract_docs(docs, batch_size, progress)
-        results = [self._finish(doc, evs, anchor, threshold) for doc, evs in zip(docs, raw)]
+            # each chunk's raw scores become events at once, so a huge document never holds both
+            found = self._extract_docs(docs, batch_size, progress, finish=lambda d, raw: finishers[d](raw))
+        results = [assign_groups(evs, anchor) for evs in found]
         return results[0] if single else results
 
     def raw_scores(self, texts: list[str], batch_size: int = 16) -> list[list[dict]]:
@@ -305,7 +307,8 @@ class EventExtractor:
             mask[i, :len(row)] = 1
         return ids, mask
 
-    def _extract_docs(self, docs, batch_size, progress) -> list[list[dict]]:
+    def _extract_docs(self, docs, batch_size, progress, finish=None) -> list[list]:
+        """Raw events per document, or what ``finish(doc_index, raw_events)`` makes of each chunk's."""
         sents = [(d, s, e) for d, doc in enumerate(docs) for s, e in split_sentences(doc)]
         found: list[list] = [[] for _ in docs]
         bar = None
@@ -313,18 +316,24 @@ class EventExtractor:
             from tqdm.auto import tqdm
             bar = tqdm(total=len(sents), unit="sent", desc="eventx")
         # sentences are tokenised and scored a chunk at a time, so memory stays bounded on huge inputs
+        # A chunk holds whole sentences, and overlapping windows only repeat triggers inside one sentence,
+        # so deduplicating per chunk is exact; chunks come in text order, so appending keeps that order.
         for c in range(0, len(sents), SENTENCE_CHUNK):
             windows = self._windows(docs, sents[c:c + SENTENCE_CHUNK])
             order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+            chunk: dict[int, list] = {}
             for b in range(0, len(order), batch_size):
                 batch = [windows[i] for i in order[b:b + batch_size]]
                 for w, events in zip(batch, self._predict(batch)):
-                    found[w.doc].extend(events)
+                    chunk.setdefault(w.doc, []).extend(events)
+            for d, evs in sorted(chunk.items()):
+                evs = _best_per_trigger(evs)
+                found[d].extend(finish(d, evs) if finish else evs)
             if bar:
                 bar.update(len(sents[c:c + SENTENCE_CHUNK]))
         if bar:
             bar.close()
-        return [_best_per_trigger(evs) for evs in found]
+        return found
 
     def _predict(self, batch: list[_Window]) -> list[list[Event]]:
         """Scores for a batch of windows, then decoding into events (offsets into each document)."""
@@ -367,14 +376,23 @@ class EventExtractor:
                                    trigger=(s + w.base, e + w.base), arguments=args, sentence=w.sent))
         return results
 
-    def _finish(self, doc: str, raw: list[dict], anchor, min_score: float) -> list[Event]:
-        """Calibrate scores, drop events under ``min_score``, build result objects, normalise values, group."""
-        cal = self.calibration
+
+class _Finisher:
+    """Turns one document's raw events into :class:`Event` objects, a chunk at a time: calibrates scores,
+    drops events under ``min_score``, normalises values. Equal sentences and equal normalised values are
+    built once and shared (values are frozen), which keeps a document with many events small."""
+
+    def __init__(self, extractor: EventExtractor, doc: str, anchor, min_score: float):
+        self.x, self.doc, self.anchor, self.min_score = extractor, doc, anchor, min_score
+        self.sentences: dict = {}
+        self.values: dict = {}
+
+    def __call__(self, raw: list[dict]) -> list[Event]:
+        cal, statuses, doc = self.x.calibration, self.x.labels.statuses, self.doc
         events = []
-        sentences: dict = {}  # one Span per sentence, shared by all its events (not a copy each)
         for ev in raw:
             score = cal.trigger(ev["score"])
-            if score < min_score:
+            if score < self.min_score:
                 continue
             status_probs = cal.status(ev["status_probs"])
             st = int(status_probs.argmax())
@@ -384,15 +402,19 @@ class EventExtractor:
                 if (role, s, e) in seen:
                     continue
                 seen.add((role, s, e))
-                value = normalize(doc[s:e], role, date=anchor, status=self.labels.statuses[st])
-                args.append(Argument(role, doc[s:e], s, e, cal.argument(a_score), value))
+                text = doc[s:e]
+                key = (text, role, statuses[st] if role == "time" else None)  # status only moves times
+                if key not in self.values:
+                    self.values[key] = (text, normalize(text, role, date=self.anchor, status=statuses[st]))
+                text, value = self.values[key]
+                args.append(Argument(role, text, s, e, cal.argument(a_score), value))
             ts, te = ev["trigger"]
             ss, se = ev["sentence"]
-            if (ss, se) not in sentences:
-                sentences[ss, se] = Span(doc[ss:se], ss, se)
-            events.append(Event(ev["type"], self.labels.statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
-                                sentences[ss, se], 0, float(status_probs[st])))
-        return assign_groups(events, anchor)
+            if (ss, se) not in self.sentences:
+                self.sentences[ss, se] = Span(doc[ss:se], ss, se)
+            events.append(Event(ev["type"], statuses[st], score, Span(doc[ts:te], ts, te), tuple(args),
+                                self.sentences[ss, se], 0, float(status_probs[st])))
+        return events
 
 
 def _check_weights(path: Path, labels) -> None:

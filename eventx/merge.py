@@ -121,32 +121,51 @@ class _Profile:
 
     __slots__ = ("doc", "pos", "type", "actors", "places", "amounts", "span", "explicit", "tokens")
 
-    def __init__(self, ev, doc: int, pos: int, date: int | None):
+    def __init__(self, ev, doc: int, pos: int, date: int | None, keys: dict | None = None):
         self.doc, self.pos, self.type = doc, pos, ev.type
         classes = KEY_ROLES.get(ev.type)
-        self.actors: dict = defaultdict(list)
-        self.places, self.amounts, spans = [], set(), []
+        keys = {} if keys is None else keys  # (kind, text, value) -> key, shared by equal arguments
+        actors: dict = {}
+        places, amounts, spans = [], [], []
         for a in ev.arguments:
             cls = classes.get(a.role) if classes is not None else (a.role if a.role not in _NOT_ACTORS else None)
             if cls:
-                k = actor_key(a)
-                if k and k not in self.actors[cls]:
-                    self.actors[cls].append(k)
+                k = _memo(keys, actor_key, a)
+                if k and k not in actors.get(cls, ()):
+                    actors.setdefault(cls, []).append(k)
             elif a.role == "place":
-                k = place_key(a)
+                k = _memo(keys, place_key, a)
                 if k:
-                    self.places.append(k)
+                    places.append(k)
             elif a.role == "amount":
                 x = amount_key(a)
                 if x is not None:
-                    self.amounts.add(x)
+                    amounts.append(x)
             elif a.role == "time":
                 s = interval(a.value)
                 if s:
                     spans.append(s)
+        # a long document makes one profile per event: empty parts share one immutable object
+        self.actors, self.places = actors, tuple(places)
+        self.amounts = frozenset(amounts) if amounts else _NONE
         self.explicit = bool(spans)
         self.span = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else window(ev.status, date)
-        self.tokens = [(cls, t) for cls, keys in self.actors.items() for k in keys for t in k.tokens]
+        self.tokens = tuple((cls, t) for cls, ks in actors.items() for k in ks for t in k.tokens)
+
+
+_NONE: frozenset = frozenset()
+
+
+def _memo(keys: dict, fn, arg):
+    """``fn(arg)``, computed once per distinct (text, value): equal arguments share one key."""
+    try:
+        memo = (fn, arg.text, arg.value)
+        hash(memo)
+    except TypeError:  # a value that is not hashable (a user's own type): no sharing
+        return fn(arg)
+    if memo not in keys:
+        keys[memo] = fn(arg)
+    return keys[memo]
 
 
 class _Cluster:
@@ -342,7 +361,8 @@ def group_events(events, date=None) -> list[int]:
     """
     d = parse_date(date)
     with _gc_paused():
-        labels = cluster([_Profile(ev, 0, i, d) for i, ev in enumerate(events)])
+        keys: dict = {}
+        labels = cluster([_Profile(ev, 0, i, d, keys) for i, ev in enumerate(events)])
     first: dict = {}
     return [first.setdefault(lab, i + 1) for i, lab in enumerate(labels)]
 
@@ -369,7 +389,8 @@ def merge(results, *, ids=None, dates=None) -> list[Story]:
         raise ValueError(f"dates has {len(dates)} entries for {n} documents")
     days = [parse_date(x) for x in dates]
     with _gc_paused():
-        profiles = [_Profile(ev, d, i, days[d]) for d, evs in enumerate(results) for i, ev in enumerate(evs)]
+        keys: dict = {}
+        profiles = [_Profile(ev, d, i, days[d], keys) for d, evs in enumerate(results) for i, ev in enumerate(evs)]
         labels = cluster(profiles)
         members: dict = defaultdict(list)
         for p, lab in zip(profiles, labels):

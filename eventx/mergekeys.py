@@ -70,7 +70,7 @@ def script(text: str) -> str:
     return "cyr" if re.search(r"[\u0400-\u04ff]", text) else "lat"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Key:
     """A comparable argument: ``tokens`` (codes when ``exact``, else fallback stems), the person's office
     ``role`` (two holders of different offices of one country are different actors), and ``script``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Value:
     """Base of the normalised values an :class:`Argument` may carry (see :mod:`eventx.normalize`).
 
@@ -32,7 +32,7 @@ class _Value:
         return [getattr(self, f.name) for f in fields(self)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorValue(_Value):
     """Who acts: ``countries`` (ISO 3166-1 alpha-3; several for a group such as "країни Балтії"),
     or an ``organisation`` id from eventx's table (``NATO``, ``EU``, ...), plus the person's office
@@ -57,7 +57,7 @@ class ActorValue(_Value):
         return ["+".join(self.countries), self.organisation, self.role, self.name]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AmountValue(_Value):
     """Money (``currency``, ISO 4217) or a count of things (``unit``); ``approximate`` for "понад", "about".
 
@@ -82,7 +82,7 @@ class AmountValue(_Value):
         return [("~" if self.approximate else "") + num + " " + (self.currency or self.unit or "")]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceValue(_Value):
     """A known place: ``country`` (ISO alpha-3), ``city`` (English name), GeoNames id and coordinates."""
 
@@ -97,7 +97,7 @@ class PlaceValue(_Value):
         return [self.city, self.country]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeValue(_Value):
     """A resolved time: ``value`` ISO-8601 at its ``granularity`` (day, week, month, quarter, season,
     year), and the inclusive ISO dates ``start``/``end`` it covers (an open end is ``None``)."""
@@ -112,7 +112,7 @@ class TimeValue(_Value):
         return [self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     text: str
     start: int
@@ -122,7 +122,7 @@ class Span:
         return {"text": self.text, "start": self.start, "end": self.end}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     role: str
     text: str
@@ -137,7 +137,7 @@ class Argument:
                 "score": round(self.score, 4), "value": value}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One event mention. ``group`` is shared by mentions of the same event within a document
     (for example a headline and the body restating it)."""

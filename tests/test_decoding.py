@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventx import decoding as Dec
-from eventx.decoding import (bio_tags, decode_spans, join_adjacent, snap_to_words, softmax, token_mask,
+from eventx.decoding import (bio_tags, decode_spans, drop_possessive, join_adjacent, snap_to_words, softmax, token_mask,
                              trim_span, visible_offsets)
 
 TEXT = "Ukraine and Japan signed a deal in Tokyo."
@@ -240,13 +240,28 @@ def test_trim_span_properties(text, data):
     ("з Японією", 4, 5, (2, 9)),
     ("Japan joined", 0, 5, (0, 5)),
     ("Japan joined", 6, 12, (6, 12)),
-    ("Japan-born", 6, 8, (6, 10)),      # stops at the hyphen
+    ("UK-led", 3, 5, (3, 6)),           # stops at the hyphen after a capital
+    ("прем'єр-міністр", 0, 7, (0, 15)),  # a hyphen between lower-case letters is inside the word
+    ("віце-прем'єр", 5, 12, (0, 12)),
+    ("EU-Ukraine summit", 0, 2, (0, 2)),  # capitals on both sides: two names
+    ("co-chair", 0, 2, (0, 8)),
     ("$4.5 billion", 1, 2, (1, 2)),     # '4' then '.': no growing across punctuation
     ("日本とウクライナ", 1, 2, (0, 8)),  # no spaces: the whole alnum run
     ("abc", 0, 3, (0, 3)),
 ])
 def test_snap_to_words(text, start, end, expected):
     assert snap_to_words(text, start, end) == expected
+
+
+def test_decoded_span_skips_a_possessive_s():
+    # tokens "Japan" "'" "s" "drone" "plant": the tagger opened the span on the apostrophe
+    text = "Japan's drone plant"
+    offsets = [(0, 0), (0, 5), (5, 6), (6, 7), (7, 13), (13, 19), (0, 0)]
+    labels = ["O", "B-aid", "I-aid"]
+    probs = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1], [0, 0, 1], [1, 0, 0]])
+    assert [text[s:e] for _, s, e, _ in decode_spans(probs, offsets, labels, text)] == ["drone plant"]
+    assert drop_possessive("Japan's", 6, 7) == (6, 7)      # nothing after the "s": left alone
+    assert drop_possessive("Kyiv's aid", 0, 4) == (0, 4)
 
 
 # ---------------------------------------------------------------- offsets, masks, tags

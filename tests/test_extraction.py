@@ -95,6 +95,31 @@ def test_long_sentence_is_windowed_without_losing_offsets(extractor):
     assert len({(e.type, e.trigger.start, e.trigger.end) for e in events}) == len(events), "window overlaps deduplicated"
 
 
+def test_results_do_not_depend_on_the_sentence_chunk(extractor, monkeypatch):
+    # events are built a chunk of sentences at a time; chunk edges must change nothing (deduplication of
+    # overlapping windows, text order, groups)
+    import eventx.extraction as X
+
+    docs = [" ".join(CORPUS) + "\n" + "\n".join(CORPUS * 3), "\n".join(reversed(CORPUS))]
+    whole = [[e.to_dict() for e in evs] for evs in extractor.extract(docs, min_score=0.0)]
+    monkeypatch.setattr(X, "SENTENCE_CHUNK", 3)
+    chunked = [[e.to_dict() for e in evs] for evs in extractor.extract(docs, min_score=0.0)]
+    assert chunked == whole and any(whole)
+
+
+def test_equal_arguments_share_their_value_and_text(extractor):
+    # a document naming the same actor a thousand times keeps one normalised value for it, not a thousand
+    text = "\n".join(CORPUS * 4)
+    args = [a for e in extractor.extract(text, min_score=0.0) for a in e.arguments]
+    by_text: dict = {}
+    for a in args:
+        by_text.setdefault((a.text, a.role), []).append(a)
+    repeated = [same for same in by_text.values() if len(same) > 1]
+    assert repeated, "the corpus repeats: some argument must occur twice"
+    for same in repeated:
+        assert all(a.value is same[0].value for a in same[1:])
+
+
 def test_one_megabyte_document_finishes_with_bounded_memory():
     import resource
 
