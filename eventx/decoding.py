@@ -87,21 +87,6 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def drop_possessive(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move a span that starts on the "s" of an English possessive past it (the tagger's first subword
-    was "'s": "Japan's [drone plant]").
-
-    >>> t = "Japan's drone plant"; s, e = drop_possessive(t, 6, 19); t[s:e]
-    'drone plant'
-    """
-    if start >= 1 and text[start - 1] in APOSTROPHES and text[start:start + 1] in "sS" and \
-            start + 1 < end and text[start + 1].isspace():
-        start += 1
-        while start < end and text[start].isspace():
-            start += 1
-    return start, end
-
-
 APOSTROPHES = "'\u2019\u02bc"  # Ukrainian writes one word with them: зобов'язалися, об’єднання
 
 
@@ -129,6 +114,21 @@ def _inside_word(text: str, i: int) -> bool:
     return False
 
 
+def drop_possessive(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a span that starts on the "s" of an English possessive past it (the tagger's first subword
+    was "'s": "Japan's [drone plant]").
+
+    >>> t = "Japan's drone plant"; s, e = drop_possessive(t, 6, 19); t[s:e]
+    'drone plant'
+    """
+    if start >= 1 and text[start - 1] in APOSTROPHES and text[start:start + 1] in "sS" and \
+            start + 1 < end and text[start + 1].isspace():
+        start += 1
+        while start < end and text[start].isspace():
+            start += 1
+    return start, end
+
+
 def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0, raw: str | None = None) -> list[tuple]:
     """BIO tag probabilities ``[L, C]`` to spans ``(name, start, end, score)``.
 
@@ -145,8 +145,6 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
     if allowed is not None:
         probs = np.where(np.asarray(allowed, bool)[None, :], probs, -1.0)
     best = probs.argmax(-1)
-    # one shared string per name (not a slice per span): a document with many events keeps one "place"
-    names = [sys.intern(lab[2:]) for lab in labels]
     spans, cur = [], None  # cur = [name, first_tok, last_tok, [scores]]
 
     def close():
@@ -166,8 +164,9 @@ def decode_spans(probs, offsets, labels, text: str, allowed=None, base: int = 0,
         p = probs[i, best[i]]
         if lab == "O":
             close(); cur = None
-        elif lab.startswith("B-") or cur is None or cur[0] != names[best[i]]:
-            close(); cur = [names[best[i]], i, i, [p]]
+        elif lab.startswith("B-") or cur is None or cur[0] != lab[2:]:
+            # one shared string per name, not a slice per span: a document with many events keeps one "place"
+            close(); cur = [sys.intern(lab[2:]), i, i, [p]]
         else:
             cur[2] = i; cur[3].append(p)
     close()

@@ -315,9 +315,9 @@ class EventExtractor:
         if progress:
             from tqdm.auto import tqdm
             bar = tqdm(total=len(sents), unit="sent", desc="eventx")
-        # sentences are tokenised and scored a chunk at a time, so memory stays bounded on huge inputs
-        # A chunk holds whole sentences, and overlapping windows only repeat triggers inside one sentence,
-        # so deduplicating per chunk is exact; chunks come in text order, so appending keeps that order.
+        # Sentences are tokenised and scored a chunk at a time, so memory stays bounded on huge inputs. A
+        # chunk holds whole sentences, and overlapping windows only repeat triggers inside one sentence, so
+        # deduplicating per chunk is exact; chunks come in text order, so appending keeps that order.
         for c in range(0, len(sents), SENTENCE_CHUNK):
             windows = self._windows(docs, sents[c:c + SENTENCE_CHUNK])
             order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))

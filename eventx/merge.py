@@ -124,7 +124,7 @@ class _Profile:
     def __init__(self, ev, doc: int, pos: int, date: int | None, keys: dict | None = None):
         self.doc, self.pos, self.type = doc, pos, ev.type
         classes = KEY_ROLES.get(ev.type)
-        keys = {} if keys is None else keys  # (kind, text, value) -> key, shared by equal arguments
+        keys = {} if keys is None else keys  # see _memo: equal arguments share one key
         actors: dict = {}
         places, amounts, spans = [], [], []
         for a in ev.arguments:
@@ -158,14 +158,14 @@ _NONE: frozenset = frozenset()
 
 def _memo(keys: dict, fn, arg):
     """``fn(arg)``, computed once per distinct (text, value): equal arguments share one key."""
+    memo = (fn, arg.text, arg.value)
     try:
-        memo = (fn, arg.text, arg.value)
-        hash(memo)
+        return keys[memo]
+    except KeyError:
+        keys[memo] = key = fn(arg)
+        return key
     except TypeError:  # a value that is not hashable (a user's own type): no sharing
         return fn(arg)
-    if memo not in keys:
-        keys[memo] = fn(arg)
-    return keys[memo]
 
 
 class _Cluster:
