@@ -198,6 +198,27 @@ class EventModel(nn.Module):
         self.labels = new
         return self
 
+    def keep_layers(self, n: int) -> "EventModel":
+        """Keep ``n`` evenly spaced encoder layers, the last one included: a smaller, faster student that
+        starts from this model's weights (then trained on, best with this model as its teacher).
+
+        >>> labels = LabelSet.from_schema({"Meeting": ("participant",)}, ("happened",))
+        >>> m = EventModel.from_encoder_config(tiny_encoder_config(layers=4), labels).keep_layers(2)
+        >>> m.encoder.config.num_hidden_layers, m.config_dict()["encoder"]["num_hidden_layers"]
+        (2, 2)
+        """
+        stack = getattr(getattr(self.encoder, "encoder", None), "layer", None)
+        if not isinstance(stack, nn.ModuleList):
+            raise ValueError(f"keep_layers: {type(self.encoder).__name__} has no encoder.layer list to cut")
+        total = len(stack)
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= total:
+            raise ValueError(f"keep_layers: n must be an integer from 1 to {total}, got {n!r}")
+        # evenly spaced and ending on the top layer, whose states the heads were trained to read
+        keep = [round((i + 1) * total / n) - 1 for i in range(n)]
+        self.encoder.encoder.layer = nn.ModuleList(stack[i] for i in keep)
+        self.encoder.config.num_hidden_layers = n
+        return self
+
     # ------------------------------------------------------------------ scores
     def forward(self, input_ids, attention_mask, trigger_labels=None) -> EventOutput:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

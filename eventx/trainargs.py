@@ -6,7 +6,7 @@ configs saved with a model. No torch here, so building the command line stays ch
 >>> arguments_from_dict({"train_file": "t.jsonl", "output_dir": "out", "epoch": 3})
 Traceback (most recent call last):
 ...
-ValueError: unknown training option(s): epoch (known: batch_size, dev_file, epochs, head_learning_rate, init, learning_rate, max_length, max_steps, mix_file, mix_ratio, output_dir, progress, save_dtype, schema_file, seed, stop_after_epochs, train_embeddings, train_file, warmup_ratio, weight_decay)
+ValueError: unknown training option(s): epoch (known: batch_size, dev_file, distill_temperature, distill_weight, epochs, head_learning_rate, init, learning_rate, max_length, max_steps, mix_file, mix_ratio, num_layers, output_dir, progress, save_dtype, schema_file, seed, stop_after_epochs, teacher, train_embeddings, train_file, warmup_ratio, weight_decay)
 """
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ class TrainingArguments:
     train_embeddings: bool = field(default=False, metadata={"help": "Also update the word embeddings (frozen by "
                                                                     "default: keeps the multilingual alignment "
                                                                     "and saves time)."})
+    num_layers: int = field(default=-1, metadata={"help": "Keep only this many evenly spaced encoder layers of "
+                                                          "`init` (a smaller, faster student); -1 keeps all."})
+    teacher: str | None = field(default=None, metadata={"help": "An eventx model (same labels) whose scores the "
+                                                                "model learns as well as the gold labels "
+                                                                "(distillation)."})
+    distill_weight: float = field(default=0.5, metadata={"help": "With `teacher`: share of the loss that follows "
+                                                                 "the teacher's scores (the rest follows the "
+                                                                 "gold labels)."})
+    distill_temperature: float = field(default=2.0, metadata={"help": "With `teacher`: softmax temperature of "
+                                                                      "both models' scores in that loss."})
     seed: int = field(default=13, metadata={"help": "Random seed (data order, dropout, new heads)."})
     save_dtype: str = field(default="float16", metadata={"help": "Weight dtype on disk: float16 or float32."})
     max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (tests, smoke runs)."})

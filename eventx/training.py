@@ -131,17 +131,52 @@ def collate(feats: list[dict], pad_id: int) -> dict:
     return batch
 
 
-def compute_loss(model: EventModel, batch: dict) -> torch.Tensor:
+def _scores(model: EventModel, batch: dict):
     out = model(batch["input_ids"], batch["attention_mask"], batch["trigger_labels"])
+    if "sentence_index" not in batch:
+        return out, None, None
+    role_logits, status_logits = model.argument_logits(out.hidden, batch["attention_mask"], batch["sentence_index"],
+                                                       batch["trigger_mask"], batch["event_type"])
+    return out, role_logits, status_logits
+
+
+def distill_loss(student, teacher, valid, temperature: float) -> torch.Tensor:
+    """KL divergence from the teacher's to the student's softened scores over the ``valid`` rows, scaled
+    by T² so its gradients keep their size whatever the temperature.
+
+    >>> x = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    >>> float(distill_loss(x, x, torch.tensor([True, True]), 2.0))
+    0.0
+    """
+    f = torch.nn.functional
+    s = f.log_softmax(student[valid] / temperature, -1)
+    t = f.log_softmax(teacher[valid] / temperature, -1)
+    if not len(s):
+        return student.sum() * 0.0
+    return f.kl_div(s, t, log_target=True, reduction="batchmean") * temperature ** 2
+
+
+def compute_loss(model: EventModel, batch: dict, teacher: EventModel | None = None, weight: float = 0.5,
+                 temperature: float = 2.0) -> torch.Tensor:
+    """Gold-label loss of one batch; with a ``teacher``, mixed with the distillation loss by ``weight``."""
+    f = torch.nn.functional
+    out, role_logits, status_logits = _scores(model, batch)
     loss = out.loss
-    if "sentence_index" in batch:
-        role_logits, status_logits = model.argument_logits(out.hidden, batch["attention_mask"],
-                                                           batch["sentence_index"], batch["trigger_mask"],
-                                                           batch["event_type"])
-        f = torch.nn.functional
+    if role_logits is not None:
         loss = loss + f.cross_entropy(role_logits.flatten(0, 1), batch["role_labels"].flatten(), ignore_index=-100)
         loss = loss + 0.5 * f.cross_entropy(status_logits, batch["status"])
-    return loss
+    if teacher is None:
+        return loss
+    with torch.no_grad():
+        t_out, t_roles, t_status = _scores(teacher, batch)
+    soft = distill_loss(out.trigger_logits.flatten(0, 1), t_out.trigger_logits.flatten(0, 1),
+                        batch["trigger_labels"].flatten() != -100, temperature)
+    if role_logits is not None:
+        soft = soft + distill_loss(role_logits.flatten(0, 1), t_roles.flatten(0, 1),
+                                   batch["role_labels"].flatten() != -100, temperature)
+        soft = soft + 0.5 * distill_loss(status_logits, t_status, torch.ones(len(t_status), dtype=torch.bool),
+                                         temperature)
+    return (1 - weight) * loss + weight * soft
 
 
 def _length_batches(feats: list[dict], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -214,6 +249,22 @@ def train(args: TrainingArguments) -> dict:
         model.max_length = args.max_length
     else:
         model = EventModel.from_encoder(encoder_path, labels, max_length=args.max_length)
+    if args.num_layers != -1:
+        model.keep_layers(args.num_layers)
+    teacher = None
+    if args.teacher:
+        if not _is_eventx_model(args.teacher):
+            raise ValueError(f"--teacher {args.teacher}: not an eventx model directory")
+        teacher = EventModel.from_pretrained(args.teacher)
+        if teacher.labels != labels:
+            raise ValueError(f"--teacher {args.teacher}: its labels differ from the training labels (a teacher "
+                             "must score the same labels as its student)")
+        sizes = {m.encoder.get_input_embeddings().num_embeddings for m in (teacher, model)}
+        if len(sizes) > 1:
+            raise ValueError(f"--teacher {args.teacher}: its vocabulary differs from the one of {args.init}")
+        if not 0.0 <= args.distill_weight <= 1.0 or not args.distill_temperature > 0:
+            raise ValueError(f"--distill-weight must lie in [0, 1] and --distill-temperature be > 0, got "
+                             f"{args.distill_weight!r} and {args.distill_temperature!r}")
     emb = model.encoder.get_input_embeddings()
     emb.weight.requires_grad_(args.train_embeddings)
 
@@ -229,6 +280,8 @@ def train(args: TrainingArguments) -> dict:
                                   weight_decay=args.weight_decay)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total * args.warmup_ratio), total)
     model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    if teacher is not None:
+        teacher = teacher.to(accelerator.device).eval()
     rng = random.Random(args.seed)
     history, best, step = [], None, 0
     start_time = time.time()
@@ -244,7 +297,7 @@ def train(args: TrainingArguments) -> dict:
             losses = []
             for b in bar:
                 batch = {k: v.to(accelerator.device) for k, v in collate([feats[i] for i in b], tokenizer.pad_token_id).items()}
-                loss = compute_loss(model, batch)
+                loss = compute_loss(model, batch, teacher, args.distill_weight, args.distill_temperature)
                 accelerator.backward(loss)
                 accelerator.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step(); scheduler.step(); optimizer.zero_grad()

@@ -147,3 +147,54 @@ def test_stop_after_epochs_keeps_the_longer_schedule(tmp_path, encoder_dir):
     b = EventModel.from_pretrained(tmp_path / "b").state_dict()
     # same data order and steps, but the 3-epoch schedule decays the learning rate more slowly
     assert short["steps"] == 3 and any(not torch.equal(a[k], b[k]) for k in a)
+
+
+def test_a_student_with_fewer_layers_learns_from_its_teacher_and_round_trips(tmp_path, encoder_dir):
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 4))
+    common = dict(train_file=str(train_file), epochs=1, batch_size=4, max_length=32, progress=False, seed=1)
+    teacher_dir = tmp_path / "teacher"
+    train(TrainingArguments(output_dir=str(teacher_dir), init=str(encoder_dir), **common))
+    teacher = EventModel.from_pretrained(teacher_dir)
+    assert teacher.encoder.config.num_hidden_layers == 2
+
+    # learning rate 0: the student is exactly the teacher's top layer(s), so what it saves shows the cut
+    student_dir = tmp_path / "student"
+    result = train(TrainingArguments(output_dir=str(student_dir), init=str(teacher_dir), num_layers=1,
+                                     teacher=str(teacher_dir), distill_weight=0.7, learning_rate=0.0,
+                                     head_learning_rate=0.0, **common))
+    assert result["steps"] > 0
+    student = EventModel.from_pretrained(student_dir)
+    assert student.encoder.config.num_hidden_layers == 1 and len(student.encoder.encoder.layer) == 1
+    top = {k.replace("encoder.layer.1.", "encoder.layer.0."): v for k, v in teacher.state_dict().items()
+           if "encoder.layer.0." not in k}
+    assert student.state_dict().keys() == top.keys()
+    assert all(torch.equal(student.state_dict()[k], top[k]) for k in top)
+    saved = json.loads((student_dir / "training_args.json").read_text())
+    assert saved["num_layers"] == 1 and saved["teacher"] == str(teacher_dir)
+    assert isinstance(EventExtractor.from_pretrained(student_dir, device="cpu").extract(T1), list)
+
+
+def test_a_teacher_must_score_the_same_labels(tmp_path, encoder_dir):
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 2))
+    teacher_dir = tmp_path / "teacher"
+    train(TrainingArguments(train_file=str(train_file), output_dir=str(teacher_dir), init=str(encoder_dir),
+                            epochs=1, batch_size=4, max_length=32, progress=False))
+    T4 = "Drones struck the depot at night."
+    other = write_jsonl(tmp_path / "other.jsonl", [item(4, T4, [ev(T4, "Strike", "happened", "struck", [])])])
+    out = tmp_path / "never"
+    with pytest.raises(ValueError, match="labels differ"):
+        train(TrainingArguments(train_file=str(other), output_dir=str(out), init=str(encoder_dir),
+                                teacher=str(teacher_dir), epochs=1, progress=False))
+    with pytest.raises(ValueError, match="not an eventx model"):
+        train(TrainingArguments(train_file=str(train_file), output_dir=str(out), init=str(encoder_dir),
+                                teacher=str(encoder_dir), epochs=1, progress=False))
+    assert not out.exists()
+
+
+def test_keep_layers_refuses_a_count_it_cannot_keep():
+    from eventx.modeling import tiny_encoder_config
+
+    model = EventModel.from_encoder_config(tiny_encoder_config(layers=2), LABELS)
+    for n in (0, 3, True, 1.5):
+        with pytest.raises(ValueError, match="from 1 to 2"):
+            model.keep_layers(n)

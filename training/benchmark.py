@@ -7,7 +7,9 @@ and onnx-int8 with the ``onnx`` extra) is measured in a process of its own: load
 throughput over the test split, peak resident memory of that batched run, and trigger / argument
 classification F1 on the test split, the hard test split and the held-out articles, against
 torch-float32 (bound: 0.01). ``--record`` writes those F1 figures to the model's ``runtimes.json``, which
-``runtime="auto"`` reads. Then, in new processes: the cold start of ``eventx extract`` on the sample
+``runtime="auto"`` reads. ``--student DIR`` measures a smaller model of the same labels (a distilled
+encoder, ``training/configs/eventx-e5-small-6l.json``) in every runtime too, as ``student:<runtime>``, its F1
+held against the model's torch-float32. Then, in new processes: the cold start of ``eventx extract`` on the sample
 article (wall time and peak memory; default runtime) and the time of ``import eventx``.
 
 Then, in this process, for the headline runtime (``--runtime``, default auto):
@@ -119,28 +121,31 @@ def run_child(cmd: list[str], env=None) -> tuple[float, float, str]:
         return wall, usage.ru_maxrss / 1024, out.read().decode()
 
 
-def measure_runtimes(a) -> dict:
+def measure_runtimes(a, model: str | None = None) -> dict:
     from eventx.runtime import RUNTIMES, native_bfloat16, onnx_available
+
+    model = model or a.model
 
     wanted = a.runtimes.split(",") if a.runtimes else [
         r for r in RUNTIMES if (r != "torch-bfloat16" or native_bfloat16()) and (not r.startswith("onnx") or onnx_available())]
     results = {}
     for rt in wanted:
-        cmd = [sys.executable, __file__, "--worker", rt, "--model", a.model, "--data", a.data,
+        cmd = [sys.executable, __file__, "--worker", rt, "--model", model, "--data", a.data,
                "--batch-size", str(a.batch_size)]
         if rt.startswith("onnx"):  # build (or find) the cached graph first: its one-off cost is not a load time
-            subprocess.run([sys.executable, "-m", "eventx.cli", "export", a.model, "--runtime", rt], check=True,
+            subprocess.run([sys.executable, "-m", "eventx.cli", "export", model, "--runtime", rt], check=True,
                            capture_output=True)
         _, _, out = run_child(cmd)
         results[rt] = json.loads(out.strip().splitlines()[-1])
-        print(f"measured {rt}: {results[rt]['sentences_per_second']} sentences/s, "
+        print(f"measured {model} {rt}: {results[rt]['sentences_per_second']} sentences/s, "
               f"{results[rt]['peak_rss_mb']:.0f} MB", file=sys.stderr)
     return results
 
 
-def cold_start(a, repeat: int = 3) -> dict:
+def cold_start(a, repeat: int = 3, model: str | None = None) -> dict:
+    model = model or a.model
     sample = HERE.parent / "eventx" / "samples" / "article_uk.txt"
-    runs = [run_child([sys.executable, "-m", "eventx.cli", "extract", str(sample), "--model", a.model])[:2]
+    runs = [run_child([sys.executable, "-m", "eventx.cli", "extract", str(sample), "--model", model])[:2]
             for _ in range(repeat)]
     imports = []
     for _ in range(5):
@@ -149,7 +154,7 @@ def cold_start(a, repeat: int = 3) -> dict:
     from eventx.runtime import choose_runtime
     from eventx.segment import count_sentences
 
-    chosen = choose_runtime(a.model, "cpu", count_sentences([sample.read_text("utf-8")]))
+    chosen = choose_runtime(model, "cpu", count_sentences([sample.read_text("utf-8")]))
     return {"cold_start_runtime": chosen, "cold_start_seconds": round(min(w for w, _ in runs), 2),
             "cold_start_peak_rss_mb": round(max(r for _, r in runs), 1),
             "import_seconds": round(min(imports), 3)}
@@ -169,7 +174,7 @@ def issue_figures(runtimes: dict, cold: dict, bound: float) -> tuple[dict, dict]
     drops = quality_drops(runtimes)
     ok = {rt for rt, d in drops.items() if d <= bound}
     rate = {rt: r["sentences_per_second"] for rt, r in runtimes.items()}
-    f32 = [rt for rt in ok if rt != "torch-bfloat16"]
+    f32 = [rt for rt in ok if not rt.endswith("torch-bfloat16")]
     best32 = max(f32, key=rate.get) if f32 else None
     best = max(ok, key=rate.get) if ok else None
     ref = rate.get("torch-float32", 0.0)
@@ -225,6 +230,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runtime", default="auto", help="runtime of the headline figures (as in EventExtractor)")
     ap.add_argument("--runtimes", help="comma-separated runtimes to compare (default: all available here)")
     ap.add_argument("--record", action="store_true", help="write each runtime's F1 to the model's runtimes.json")
+    ap.add_argument("--student", help="also measure this smaller model (same labels, e.g. a distilled encoder) in "
+                                      "every runtime, as 'student:<runtime>', against the model's torch-float32")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--batch", action="store_true", help="measure eventx batch (local and Ray engines) only")
     ap.add_argument("--batch-docs", type=int, default=5000, help="with --batch: generated documents")
@@ -243,6 +250,13 @@ def main(argv=None) -> int:
         for rt, r in runtimes.items():
             record_quality(a.model, rt, r["quality"])
     cold = cold_start(a)
+    if a.student:
+        student = measure_runtimes(a, a.student)
+        if a.record:  # "auto" for the student compares its runtimes with its own torch-float32
+            for rt, r in student.items():
+                record_quality(a.student, rt, r["quality"])
+        runtimes.update({f"student:{rt}": r for rt, r in student.items()})
+        cold.update({f"student_{k}": v for k, v in cold_start(a, model=a.student).items()})
     fig, checks = issue_figures(runtimes, cold, QUALITY_BOUND)
 
     import torch
@@ -319,6 +333,7 @@ def main(argv=None) -> int:
     result = {
         "machine": machine(),
         "model": a.model,
+        "student": a.student,
         "texts": len(texts),
         "load_seconds": round(load_s, 2),
         "runtime": ex.runtime,
