@@ -235,6 +235,9 @@ def train(args: TrainingArguments) -> dict:
         raise ValueError(f"--max-length must be an integer >= {MIN_LENGTH}, got {args.max_length!r}")
     if isinstance(args.batch_size, bool) or not isinstance(args.batch_size, int) or args.batch_size < 1:
         raise ValueError(f"--batch-size must be an integer >= 1, got {args.batch_size!r}")
+    if args.teacher and (not 0.0 <= args.distill_weight <= 1.0 or not args.distill_temperature > 0):
+        raise ValueError(f"--distill-weight must lie in [0, 1] and --distill-temperature be > 0, got "
+                         f"{args.distill_weight!r} and {args.distill_temperature!r}")
     out = check_output_dir(args.output_dir, [args.train_file, args.dev_file, args.mix_file, args.schema_file,
                                              args.init if Path(args.init).exists() else None])
     continuing = _is_eventx_model(args.init)
@@ -262,9 +265,6 @@ def train(args: TrainingArguments) -> dict:
         sizes = {m.encoder.get_input_embeddings().num_embeddings for m in (teacher, model)}
         if len(sizes) > 1:
             raise ValueError(f"--teacher {args.teacher}: its vocabulary differs from the one of {args.init}")
-        if not 0.0 <= args.distill_weight <= 1.0 or not args.distill_temperature > 0:
-            raise ValueError(f"--distill-weight must lie in [0, 1] and --distill-temperature be > 0, got "
-                             f"{args.distill_weight!r} and {args.distill_temperature!r}")
     emb = model.encoder.get_input_embeddings()
     emb.weight.requires_grad_(args.train_embeddings)
 
