@@ -9,7 +9,7 @@ applied by :meth:`eventx.EventExtractor.extract`:
   predicted span is right (monotone, so it re-ranks nothing);
 - status: temperature scaling of the status probabilities (the argmax never changes);
 - ``min_score``: the calibrated trigger score below which events are dropped, chosen on dev to maximise
-  trigger classification F1.
+  trigger classification F1; ``argument_min_score``: the same for arguments (argument classification F1).
 
 Everything here is pure: arrays in, numbers out.
 
@@ -52,6 +52,7 @@ class Calibration:
     argument: Platt = field(default_factory=Platt)
     status_temperature: float = 1.0
     min_score: float = 0.0
+    argument_min_score: float = 0.0
     report: dict = field(default_factory=dict, compare=False)  # how it was fitted; ECE before and after
 
     def status(self, probs):
@@ -75,7 +76,8 @@ class Calibration:
         try:
             return cls(trigger=Platt(**d.get("trigger", {})), argument=Platt(**d.get("argument", {})),
                        status_temperature=float(d.get("status_temperature", 1.0)),
-                       min_score=float(d.get("min_score", 0.0)), report=dict(d.get("report", {})))
+                       min_score=float(d.get("min_score", 0.0)),
+                       argument_min_score=float(d.get("argument_min_score", 0.0)), report=dict(d.get("report", {})))
         except TypeError as e:
             raise ValueError(f"calibration: {e}") from None
 
@@ -181,7 +183,7 @@ def fit_temperature(probs, gold) -> float:
 
 
 def choose_min_score(scores, correct, n_gold: int, grid=None) -> float:
-    """The threshold on calibrated trigger scores that maximises F1 (ties: the lowest threshold).
+    """The threshold on calibrated scores that maximises F1 (ties: the lowest threshold).
 
     >>> choose_min_score([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0], n_gold=2)
     0.35

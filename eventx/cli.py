@@ -165,7 +165,8 @@ def cmd_calibrate(a) -> int:
     config = json.loads(path.read_text("utf-8"))
     config["calibration"] = cal.to_dict()
     write_text_atomic(path, json.dumps(config, indent=2, ensure_ascii=False))
-    print(f"calibrated on {len(items)} items of {a.data}: min_score {cal.min_score}; ECE before -> after: "
+    print(f"calibrated on {len(items)} items of {a.data}: min_score {cal.min_score}, argument_min_score "
+          f"{cal.argument_min_score}; ECE before -> after: "
           + ", ".join(f"{k} {cal.report['ece_before'][k]:.3f} -> {cal.report['ece_after'][k]:.3f}"
                       for k in cal.report["ece_before"]))
     print(f"wrote {path}")

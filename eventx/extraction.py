@@ -258,8 +258,9 @@ class EventExtractor:
         with self._lock, self._no_grad():
             # each chunk's raw scores become events at once, so a huge document never holds both
             found = self._extract_docs(docs, batch_size, progress, finish=lambda d, raw: finishers[d](raw))
-        results = [assign_groups(evs, anchor) for evs in found]
-        return results[0] if single else results
+        for evs in found:
+            _set_groups(evs, anchor)
+        return found[0] if single else found
 
     def raw_scores(self, texts: list[str], batch_size: int = 16) -> list[list[dict]]:
         """Uncalibrated decoded events per text, as plain dicts (what calibration is fitted on).
@@ -389,6 +390,7 @@ class _Finisher:
 
     def __call__(self, raw: list[dict]) -> list[Event]:
         cal, statuses, doc = self.x.calibration, self.x.labels.statuses, self.doc
+        arg_min = cal.argument_min_score
         events = []
         for ev in raw:
             score = cal.trigger(ev["score"])
@@ -402,12 +404,15 @@ class _Finisher:
                 if (role, s, e) in seen:
                     continue
                 seen.add((role, s, e))
+                a_score = cal.argument(a_score)
+                if a_score < arg_min:
+                    continue
                 text = doc[s:e]
                 key = (text, role, statuses[st] if role == "time" else None)  # status only moves times
                 if key not in self.values:
                     self.values[key] = (text, normalize(text, role, date=self.anchor, status=statuses[st]))
                 text, value = self.values[key]
-                args.append(Argument(role, text, s, e, cal.argument(a_score), value))
+                args.append(Argument(role, text, s, e, a_score, value))
             ts, te = ev["trigger"]
             ss, se = ev["sentence"]
             if (ss, se) not in self.sentences:
@@ -475,6 +480,15 @@ def assign_groups(events: list[Event], date=None) -> list[Event]:
     from .merge import group_events
 
     return [replace(ev, group=g) for ev, g in zip(events, group_events(events, date))]
+
+
+def _set_groups(events: list[Event], date=None) -> None:
+    """:func:`assign_groups` in place, for events this module has just built and nobody else holds yet: a
+    copy of every event of a huge document would double its memory at the end of the call."""
+    from .merge import group_events
+
+    for ev, g in zip(events, group_events(events, date)):
+        object.__setattr__(ev, "group", g)  # frozen for users; not yet published
 
 
 _default: EventExtractor | None = None

@@ -123,34 +123,47 @@ class _Profile:
 
     def __init__(self, ev, doc: int, pos: int, date: int | None, keys: dict | None = None):
         self.doc, self.pos, self.type = doc, pos, ev.type
-        classes = KEY_ROLES.get(ev.type)
         keys = {} if keys is None else keys  # see _memo: equal arguments share one key
-        actors: dict = {}
-        places, amounts, spans = [], [], []
-        for a in ev.arguments:
-            cls = classes.get(a.role) if classes is not None else (a.role if a.role not in _NOT_ACTORS else None)
-            if cls:
-                k = _memo(keys, actor_key, a)
-                if k and k not in actors.get(cls, ()):
-                    actors.setdefault(cls, []).append(k)
-            elif a.role == "place":
-                k = _memo(keys, place_key, a)
-                if k:
-                    places.append(k)
-            elif a.role == "amount":
-                x = amount_key(a)
-                if x is not None:
-                    amounts.append(x)
-            elif a.role == "time":
-                s = interval(a.value)
-                if s:
-                    spans.append(s)
-        # a long document makes one profile per event: empty parts share one immutable object
-        self.actors, self.places = actors, tuple(places)
-        self.amounts = frozenset(amounts) if amounts else _NONE
-        self.explicit = bool(spans)
-        self.span = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else window(ev.status, date)
-        self.tokens = tuple((cls, t) for cls, ks in actors.items() for k in ks for t in k.tokens)
+        # a long document repeats the same arguments many times: equal argument lists share their parts
+        try:
+            memo = ("profile", ev.type, tuple((a.role, a.text, a.value) for a in ev.arguments))
+            parts = keys.get(memo)
+            if parts is None:
+                parts = keys[memo] = _parts(ev, keys)
+        except TypeError:  # a value that is not hashable (a user's own type): no sharing
+            parts = _parts(ev, keys)
+        self.actors, self.places, self.amounts, span, self.tokens = parts
+        self.explicit = span is not None
+        self.span = span if span is not None else window(ev.status, date)
+
+
+def _parts(ev, keys: dict) -> tuple:
+    """What a mention's arguments offer for comparison: actors by class, places, amounts, stated time, tokens."""
+    classes = KEY_ROLES.get(ev.type)
+    actors: dict = {}
+    places, amounts, spans = [], [], []
+    for a in ev.arguments:
+        cls = classes.get(a.role) if classes is not None else (a.role if a.role not in _NOT_ACTORS else None)
+        if cls:
+            k = _memo(keys, actor_key, a)
+            if k and k not in actors.get(cls, ()):
+                actors.setdefault(cls, []).append(k)
+        elif a.role == "place":
+            k = _memo(keys, place_key, a)
+            if k:
+                places.append(k)
+        elif a.role == "amount":
+            x = amount_key(a)
+            if x is not None:
+                amounts.append(x)
+        elif a.role == "time":
+            s = interval(a.value)
+            if s:
+                spans.append(s)
+    # empty parts share one immutable object; nothing here is mutated later (stories copy on write)
+    span = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+    tokens = tuple((cls, t) for cls, ks in actors.items() for k in ks for t in k.tokens)
+    return (actors, tuple(places), frozenset(amounts) if amounts else _NONE, span, tokens)
 
 
 _NONE: frozenset = frozenset()
@@ -169,29 +182,40 @@ def _memo(keys: dict, fn, arg):
 
 
 class _Cluster:
-    __slots__ = ("id", "type", "actors", "places", "amounts", "span", "members", "docs")
+    __slots__ = ("id", "type", "actors", "places", "amounts", "span", "size", "docs")
 
     def __init__(self, cid: int, p: _Profile):
+        # A story starts as its first mention's parts, shared and never mutated: most stories of a long
+        # document have one mention, so the copies are made only when a second one joins. ``docs`` is
+        # one document index until a story spans several, then a set.
         self.id, self.type = cid, p.type
-        self.actors = defaultdict(list)
-        self.places, self.amounts, self.span = [], set(), p.span
-        self.members, self.docs = [], set()
-        self.add(p)
+        self.actors, self.places, self.amounts, self.span = p.actors, p.places, p.amounts, p.span
+        self.size, self.docs = 1, p.doc
 
     def add(self, p: _Profile) -> None:
+        if self.size == 1:
+            self.actors = {cls: list(keys) for cls, keys in self.actors.items()}
+            self.places = list(self.places)
         for cls, keys in p.actors.items():
-            mine = self.actors[cls]
+            mine = self.actors.setdefault(cls, [])
             mine.extend(k for k in keys if k not in mine)
         self.places.extend(k for k in p.places if k not in self.places)
-        self.amounts |= p.amounts
-        if self.members and p.span and self.span:
+        if p.amounts:
+            self.amounts = self.amounts | p.amounts
+        if p.span and self.span:
             lo, hi = max(self.span[0], p.span[0]), min(self.span[1], p.span[1])
             if lo <= hi + 2 * SLACK:  # keep the tighter reading; the stated day wins over the window
                 self.span = (min(lo, hi), max(lo, hi))
         elif p.span:
             self.span = p.span
-        self.members.append((p.doc, p.pos))
-        self.docs.add(p.doc)
+        self.size += 1
+        if isinstance(self.docs, set):
+            self.docs.add(p.doc)
+        elif p.doc != self.docs:
+            self.docs = {self.docs, p.doc}
+
+    def has_doc(self, doc: int) -> bool:
+        return doc in self.docs if isinstance(self.docs, set) else doc == self.docs
 
 
 def _fit(p: _Profile, c: _Cluster, need_actor: bool = True) -> float | None:
@@ -222,7 +246,7 @@ def _fit(p: _Profile, c: _Cluster, need_actor: bool = True) -> float | None:
     closeness = 0.0
     if p.span and c.span:  # prefer the story whose time is nearest
         closeness = 1.0 / (1.0 + abs((p.span[0] + p.span[1]) - (c.span[0] + c.span[1])) / 2)
-    return 3.0 * sure + place + closeness + (2.0 if p.doc in c.docs else 0.0)
+    return 3.0 * sure + place + closeness + (2.0 if c.has_doc(p.doc) else 0.0)
 
 
 def _weeks(span) -> list:

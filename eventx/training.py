@@ -336,7 +336,8 @@ def train(args: TrainingArguments) -> dict:
                 from .evaluation import calibrate
 
                 final.calibration = calibrate(EventExtractor(final, tokenizer, "cpu"), dev_items)
-                result["calibration"] = final.calibration.report | {"min_score": final.calibration.min_score}
+                result["calibration"] = final.calibration.report | {
+                    "min_score": final.calibration.min_score, "argument_min_score": final.calibration.argument_min_score}
             dtype = {"float16": torch.float16, "float32": torch.float32}[args.save_dtype]
             final.save_pretrained(args.output_dir, dtype=dtype, tokenizer=tokenizer, extra_files={
                 "training_args.json": json.dumps(asdict(args), indent=2, ensure_ascii=False),

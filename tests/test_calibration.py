@@ -69,7 +69,7 @@ def test_min_score_maximises_f1_and_prefers_the_lowest_tie():
 
 
 def test_calibration_dict_round_trip_and_bad_blocks():
-    cal = Calibration(Platt(0.5, -1.0), Platt(0.7, 0.1), 1.3, 0.4, {"items": 3})
+    cal = Calibration(Platt(0.5, -1.0), Platt(0.7, 0.1), 1.3, 0.4, 0.35, {"items": 3})
     again = Calibration.from_dict(json.loads(json.dumps(cal.to_dict())))
     assert again == cal and again.report == {"items": 3}
     assert Calibration.from_dict(None) == Calibration()
@@ -101,6 +101,7 @@ def test_samples_mark_exactly_the_gold_triggers_right(extractor):
     items = gold_items(extractor)
     s = calibration_samples(extractor, items)
     assert s["gold_triggers"] == sum(len(it["events"]) for it in items)
+    assert s["gold_arguments"] == sum(len(e["arguments"]) for it in items for e in it["events"])
     assert s["trigger"][1].sum() == s["gold_triggers"]  # every gold trigger was predicted
     assert len(s["trigger"][0]) > s["gold_triggers"]
     assert s["status"][0].shape == (s["gold_triggers"], 4)
@@ -138,6 +139,29 @@ def test_extract_applies_calibration_and_min_score(extractor):
         assert extractor.extract(text, min_score=1.0) == []
     finally:
         extractor.model.calibration = Calibration()
+
+
+def test_extract_drops_arguments_under_the_argument_threshold(extractor):
+    text = " ".join(CORPUS)
+    plain = extractor.extract(text, min_score=0)
+    scores = sorted(a.score for e in plain for a in e.arguments)
+    assert len(scores) > 2, "the tiny model tags arguments in this text"
+    cut = scores[len(scores) // 2]
+    extractor.model.calibration = Calibration(argument_min_score=cut)
+    try:
+        kept = extractor.extract(text, min_score=0)
+        assert [e.trigger for e in kept] == [e.trigger for e in plain]  # events stay, only arguments go
+        assert [[a for a in e.arguments if a.score >= cut] for e in plain] == [list(e.arguments) for e in kept]
+        assert sum(len(e.arguments) for e in kept) < len(scores)
+    finally:
+        extractor.model.calibration = Calibration()
+
+
+def test_argument_threshold_is_chosen_against_every_gold_argument():
+    # 3 of 4 predicted arguments right, 6 gold: dropping the wrong low one raises F1 (0.6 -> 0.667)
+    assert choose_min_score([0.9, 0.8, 0.7, 0.2], [1, 1, 1, 0], n_gold=6) == 0.25
+    assert Calibration.from_dict({"argument_min_score": 0.45}).argument_min_score == 0.45
+    assert Calibration.from_dict({"min_score": 0.3}).argument_min_score == 0.0  # older configs: keep all
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5, "0.5", True, float("nan")])

@@ -203,6 +203,28 @@ def test_candidates_per_lookup_are_bounded(monkeypatch):
         assert calls["n"] <= n * (m.SCAN_RAREST + 2 * m.SCAN_OTHER)
 
 
+def test_equal_arguments_share_their_parts_and_stories_copy_before_growing():
+    """A long document repeats arguments: their profiles share one set of parts, and a story that grows
+    from a mention copies them first, so the next mention with those arguments is compared as written."""
+    a = [ev("Meeting", A("participant", "Japan", C("JPN")), A("participant", "Ukraine", C("UKR")), sentence=i * 10)
+         for i in range(2)]
+    b = ev("Meeting", A("participant", "Japan", C("JPN")), A("participant", "Ukraine", C("UKR")),
+           A("participant", "Poland", C("POL")), sentence=40)
+    keys: dict = {}
+    profiles = [_Profile(e, 0, i, None, keys) for i, e in enumerate(a + [b])]
+    assert profiles[0].actors is profiles[1].actors and profiles[0].tokens is profiles[1].tokens
+    before = {cls: list(ks) for cls, ks in profiles[0].actors.items()}
+    assert len(set(cluster(profiles))) == 1  # Poland's mention names a superset: one story
+    assert profiles[0].actors == before  # the story copied before it took Poland in
+    # and in place or not, extraction-time grouping gives what assign_groups gives, inputs untouched
+    from eventx.extraction import _set_groups
+    events = a + [b]
+    grouped = assign_groups(events)
+    assert [e.group for e in events] == [0, 0, 0]
+    _set_groups(events)
+    assert events == grouped
+
+
 # ------------------------------------------------------------------------------ command line
 def test_cli_merge_prints_one_row_per_story_with_sources(tmp_path, capsys):
     import csv

@@ -42,7 +42,8 @@ def figures_block(results: dict, splits: dict, calibration) -> list[str]:
     for name in EVALUATED:
         lines.append(row(f"lexicon baseline, {NAMES[name]}", results[f"{name}_lexicon_baseline"]))
     lines += ["", "Trigger classification precision / recall / F1 (events kept at the default `min_score` "
-              f"{calibration.min_score:.2f}, chosen on dev):", "",
+              f"{calibration.min_score:.2f}, arguments at `argument_min_score` {calibration.argument_min_score:.2f}, "
+              "both chosen on dev):", "",
               "| data | precision | recall | F1 |", "|---|---|---|---|"]
     for name in EVALUATED:
         m = results[name]["trigger_classification"]
@@ -172,10 +173,11 @@ def main(argv=None) -> int:
                                         f"{h['dev']['argument_classification']:.3f}" for h in tm["history"] if "dev" in h) + ".",
         f"- Files in this directory: {size_mb:.1f} MB.",
     ]
-    if tm.get("calibration"):
-        c = tm["calibration"]
-        lines.append(f"- Calibration fitted on the {c['items']} dev items after training; default `min_score` "
-                     f"{c['min_score']:.2f}; dev ECE before → after: " + ", ".join(
+    if ex.calibration.report:  # the calibration in effect (``eventx calibrate`` may have refitted it since training)
+        c = ex.calibration.report
+        lines.append(f"- Calibration fitted on the {c['items']} dev items; default `min_score` "
+                     f"{ex.calibration.min_score:.2f}, `argument_min_score` {ex.calibration.argument_min_score:.2f}; "
+                     "dev ECE before → after: " + ", ".join(
                          f"{k} {c['ece_before'][k]:.3f} → {c['ece_after'][k]:.3f}" for k in c["ece_before"]) + ".")
     if trim:
         lines.append(f"- Vocabulary: {trim['pieces_after']} of {trim['pieces_before']} pieces; "
