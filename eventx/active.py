@@ -8,8 +8,8 @@ decisions in it: each candidate trigger (kept or not), each argument and each st
 - ``diversity``: among the ``4 n`` most uncertain, a greedy k-centre walk over the encoder's mean-pooled
   sentence embeddings, so the batch does not spend the labelling hour on ten rewordings of one case.
 
-Candidates come from ``extract(min_score=0)``: events the model would drop are exactly the ones it is
-least sure of. A document with no candidate at all scores 0 (the model sees nothing it doubts).
+Candidates come from ``extract(min_score=0, argument_min_score=0)``: events and arguments the model
+would drop are exactly the ones it is least sure of. A document with no candidate at all scores 0 (the model sees nothing it doubts).
 
 >>> expected_errors([])
 0.0
@@ -87,7 +87,8 @@ def select(texts: list[str], n: int, strategy: str = "uncertainty", extractor=No
            seed: int = 13, events=None) -> list[Choice]:
     """The ``n`` documents of ``texts`` to label next, most useful first.
 
-    ``events`` (the result of ``extractor.extract(texts, min_score=0)``) can be passed to reuse a run.
+    ``events`` (the result of ``extractor.extract(texts, min_score=0, argument_min_score=0)``) can be passed
+    to reuse a run.
     ``strategy="random"`` is the baseline the learning curve compares with.
     """
     if strategy not in STRATEGIES:
@@ -103,7 +104,7 @@ def select(texts: list[str], n: int, strategy: str = "uncertainty", extractor=No
 
         extractor = default_extractor()
     if events is None:
-        events = extractor.extract(list(texts), batch_size=batch_size, min_score=0.0)
+        events = extractor.extract(list(texts), batch_size=batch_size, min_score=0.0, argument_min_score=0.0)
     u = np.array([expected_errors(evs) for evs in events])
     # stable sort on -u: ties keep input order, so a selection is reproducible
     ranked = [int(i) for i in np.argsort(-u, kind="stable")]

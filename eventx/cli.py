@@ -223,7 +223,7 @@ def _read_documents(files: list[str], date=None, jsonl: bool = False) -> list[di
     return docs
 
 
-def _extract_documents(a, docs: list[dict], min_score=None):
+def _extract_documents(a, docs: list[dict], min_score=None, argument_min_score=None):
     from .extraction import EventExtractor
 
     sentences = None
@@ -240,7 +240,8 @@ def _extract_documents(a, docs: list[dict], min_score=None):
         by_date.setdefault(d.get("date"), []).append(i)
     for date, idx in by_date.items():
         out = extractor.extract([docs[i]["text"] for i in idx], date=date, batch_size=a.batch_size,
-                                progress=len(docs) > 1 and sys.stderr.isatty(), min_score=min_score)
+                                progress=len(docs) > 1 and sys.stderr.isatty(), min_score=min_score,
+                                argument_min_score=argument_min_score)
         for i, evs in zip(idx, out):
             results[i] = evs
     return extractor, results
@@ -391,18 +392,22 @@ def cmd_select(a) -> int:
 
     try:
         docs = _read_documents(a.files, a.date, jsonl=True)
-        extractor, results = _extract_documents(a, docs, min_score=0.0)  # low scores are the point here
+        # low scores are the point here
+        extractor, results = _extract_documents(a, docs, min_score=0.0, argument_min_score=0.0)
     except (ValueError, FileNotFoundError, ImportError) as e:
         return _fail(str(e))
     try:
         chosen = select([d["text"] for d in docs], a.n, a.strategy, extractor, events=results, seed=a.seed)
     except ValueError as e:
         return _fail(str(e))
-    threshold = extractor.calibration.min_score
+    from dataclasses import replace
+
+    threshold, arg_threshold = extractor.calibration.min_score, extractor.calibration.argument_min_score
     tasks = []
     for c in chosen:
         d = docs[c.index]
-        shown = [ev for ev in results[c.index] if ev.score >= threshold]  # pre-annotate what extract() keeps
+        shown = [replace(ev, arguments=tuple(x for x in ev.arguments if x.score >= arg_threshold))
+                 for ev in results[c.index] if ev.score >= threshold]  # pre-annotate what extract() keeps
         tasks.append(ls.to_task(d["text"], shown, item_id=d["id"], lang=d.get("lang"),
                                 data={"uncertainty": c.uncertainty, "rank": c.rank}))
     ls.write_tasks(a.out, tasks)

@@ -241,20 +241,23 @@ class EventExtractor:
         return self.extract(texts, **kw)
 
     def extract(self, texts, *, date=None, lang=None, batch_size: int = 16, progress: bool = False,
-                min_score: float | None = None):
+                min_score: float | None = None, argument_min_score: float | None = None):
         """Events in one text (a list of :class:`Event`) or in each of a list of texts (a list of lists).
 
         ``date`` (ISO string or ``datetime.date``) anchors relative times such as "сьогодні" or "on Monday".
         ``lang`` is accepted for symmetry; the model is multilingual and does not need it.
         ``min_score`` drops events whose calibrated score is lower; ``None`` takes the model's default,
         chosen on its dev set (``self.calibration.min_score``); ``0`` keeps every event.
+        ``argument_min_score`` does the same for arguments (default ``self.calibration.argument_min_score``).
         """
         anchor = _parse_date(date)
         threshold = self.calibration.min_score if min_score is None else _check_score(min_score)
+        arg_threshold = (self.calibration.argument_min_score if argument_min_score is None
+                         else _check_score(argument_min_score, "argument_min_score"))
         batch_size = check_positive_int(batch_size, "batch_size")
         single = isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, (list, tuple))
         docs = [_check_text(texts)] if single else [_check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        finishers = [_Finisher(self, doc, anchor, threshold) for doc in docs]
+        finishers = [_Finisher(self, doc, anchor, threshold, arg_threshold) for doc in docs]
         with self._lock, self._no_grad():
             # each chunk's raw scores become events at once, so a huge document never holds both
             found = self._extract_docs(docs, batch_size, progress, finish=lambda d, raw: finishers[d](raw))
@@ -383,14 +386,15 @@ class _Finisher:
     drops events under ``min_score``, normalises values. Equal sentences and equal normalised values are
     built once and shared (values are frozen), which keeps a document with many events small."""
 
-    def __init__(self, extractor: EventExtractor, doc: str, anchor, min_score: float):
+    def __init__(self, extractor: EventExtractor, doc: str, anchor, min_score: float, argument_min_score: float):
         self.x, self.doc, self.anchor, self.min_score = extractor, doc, anchor, min_score
+        self.argument_min_score = argument_min_score
         self.sentences: dict = {}
         self.values: dict = {}
 
     def __call__(self, raw: list[dict]) -> list[Event]:
         cal, statuses, doc = self.x.calibration, self.x.labels.statuses, self.doc
-        arg_min = cal.argument_min_score
+        arg_min = self.argument_min_score
         events = []
         for ev in raw:
             score = cal.trigger(ev["score"])
@@ -466,9 +470,9 @@ def _best_per_trigger(raw: list[dict]) -> list[dict]:
     return sorted(best.values(), key=lambda e: e["trigger"])
 
 
-def _check_score(x) -> float:
+def _check_score(x, name: str = "min_score") -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 <= x <= 1.0:
-        raise ValueError(f"min_score must be a number from 0 to 1, got {x!r}")
+        raise ValueError(f"{name} must be a number from 0 to 1, got {x!r}")
     return float(x)
 
 

@@ -15,13 +15,13 @@ def _ev(score, status_score=1.0, args=()):
 
 
 class FakeExtractor:
-    """Returns fixed events per text, and records what it was asked (min_score must be 0)."""
+    """Returns fixed events per text, and records the thresholds it was asked for (both must be 0)."""
 
     def __init__(self, table):
         self.table, self.calls = table, []
 
-    def extract(self, texts, batch_size=16, min_score=None):
-        self.calls.append(min_score)
+    def extract(self, texts, batch_size=16, min_score=None, argument_min_score=None):
+        self.calls.append((min_score, argument_min_score))
         return [self.table[t] for t in texts]
 
 
@@ -35,7 +35,7 @@ def test_uncertainty_picks_the_least_sure_documents_first():
     table = {"sure": [_ev(0.99)], "unsure": [_ev(0.5, 0.6)], "empty": [], "mid": [_ev(0.8)]}
     fake = FakeExtractor(table)
     got = select(list(table), 2, "uncertainty", fake)
-    assert [c.index for c in got] == [1, 3] and fake.calls == [0.0]
+    assert [c.index for c in got] == [1, 3] and fake.calls == [(0.0, 0.0)]
     assert got[0] == Choice(1, 0.9, 0)
 
 

@@ -153,6 +153,9 @@ def test_extract_drops_arguments_under_the_argument_threshold(extractor):
         assert [e.trigger for e in kept] == [e.trigger for e in plain]  # events stay, only arguments go
         assert [[a for a in e.arguments if a.score >= cut] for e in plain] == [list(e.arguments) for e in kept]
         assert sum(len(e.arguments) for e in kept) < len(scores)
+        assert extractor.extract(text, min_score=0, argument_min_score=0) == plain  # the caller's threshold wins
+        with pytest.raises(ValueError, match="argument_min_score must be a number from 0 to 1"):
+            extractor.extract(text, argument_min_score=2)
     finally:
         extractor.model.calibration = Calibration()
 
