@@ -9,7 +9,8 @@ decisions in it: each candidate trigger (kept or not), each argument and each st
   sentence embeddings, so the batch does not spend the labelling hour on ten rewordings of one case.
 
 Candidates come from ``extract(min_score=0, argument_min_score=0)``: events and arguments the model
-would drop are exactly the ones it is least sure of. A document with no candidate at all scores 0 (the model sees nothing it doubts).
+would drop are exactly the ones it is least sure of. A document with no candidate at all scores 0 (the
+model sees nothing it doubts).
 
 >>> expected_errors([])
 0.0
