@@ -214,6 +214,20 @@ def _model_name(model) -> str:
     return f"{type(model).__module__}.{getattr(model, '__qualname__', type(model).__qualname__)}"
 
 
+def _model_config_digest(model) -> str | None:
+    """A hash of the model's ``config.json`` (labels, calibration, default thresholds): a model refitted
+    with ``eventx calibrate`` between two runs keeps its name but not its results, so it does not resume
+    the other's parts. ``None`` for a model object or a model that cannot be found (loading reports that)."""
+    if model is not None and not isinstance(model, (str, Path)):
+        return None
+    from .hub import resolve_model
+
+    try:
+        return hashlib.sha1((resolve_model(model) / "config.json").read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
 def errors_path(output: str | Path) -> Path:
     """Where the errors of a run writing ``output`` go: ``events.parquet`` -> ``events.errors.jsonl``."""
     output = Path(output)
@@ -267,7 +281,8 @@ def run(inputs, output, *, engine: str = "local", model=None, address: str | Non
     fields = {"text": text_field, "id": id_field, "date": date_field}
     blocks = plan_blocks(inputs, block_size)
     settings = {"inputs": inputs, "block_size": block_size, "fields": fields, "date": date,
-                "model": _model_name(model), "min_score": min_score, "dtype": dtype if runtime is None else runtime,
+                "model": _model_name(model), "model_config": _model_config_digest(model), "min_score": min_score,
+                "dtype": dtype if runtime is None else runtime,
                 "plan": hashlib.sha1(" ".join(b.id for b in blocks).encode()).hexdigest()}
     _check_settings(work, settings)
     done = _done(work)

@@ -593,7 +593,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
+    except BrokenPipeError:
+        # the reader went away (`eventx extract ... | head`): stop quietly, as other command-line tools do;
+        # stdout now points at /dev/null so that Python's own final flush cannot fail again
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the shell's code for a writer whose reader closed the pipe
+    return code
 
 
 if __name__ == "__main__":

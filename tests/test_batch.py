@@ -256,6 +256,22 @@ def test_a_run_with_other_settings_does_not_resume(tmp_path, model_dir, docs_fil
         run(docs_file, out, model=model_dir, block_size=50)
 
 
+def test_a_model_refitted_between_runs_does_not_resume(tmp_path, model_dir, docs_file):
+    """Same path, new calibration (as `eventx calibrate` writes it): the old parts are not mixed in."""
+    import shutil
+
+    model = tmp_path / "model"
+    shutil.copytree(model_dir, model)
+    out = tmp_path / "events.parquet"
+    with pytest.raises(Crash):
+        run(docs_file, out, model=str(model), block_size=100, on_block=crash_after(1, []))
+    config = json.loads((model / "config.json").read_text("utf-8"))
+    config["calibration"] = {"min_score": 0.3, "argument_min_score": 0.5}
+    (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"other settings \(model_config differ\)"):
+        run(docs_file, out, model=str(model), block_size=100)
+
+
 def test_output_is_atomic(tmp_path, model_dir, docs_file, monkeypatch):
     out = tmp_path / "events.parquet"
     real = pq.ParquetWriter.write_table

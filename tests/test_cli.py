@@ -110,3 +110,19 @@ def test_train_help_lists_the_knobs(capsys):
     for flag in ("--train", "--dev", "--out", "--init", "--epochs", "--lr", "--batch-size", "--max-length", "--seed",
                  "--mix"):
         assert flag in out
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    """`eventx validate ... | head` with the reader gone before the first line: no traceback, exit 141."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "items.jsonl"
+    data.write_text(json.dumps({"id": "a", "lang": "en", "text": "Japan joined PURL.", "events": []}) + "\n",
+                    encoding="utf-8")
+    p = subprocess.Popen([sys.executable, "-m", "eventx.cli", "validate", str(data)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader leaves before the command writes anything
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
