@@ -23,6 +23,10 @@ Then, in this process, for the headline runtime (``--runtime``, default auto):
 - latency (p50, p95) of ``extract()`` on one article of about 2,000 characters.
 Targets: load <= 5 s, peak memory <= 1.5 GB; the issue-15 targets are printed beside their figures.
 
+``--readme README.md`` rewrites the README's speed tables (between ``<!-- speed:start ... -->`` and
+``<!-- speed:end -->``, and the ``headline`` block) from this run; ``--from-json FILE --readme README.md``
+does it from a saved run without measuring anything.
+
     python training/benchmark.py --batch [--batch-docs 5000] [--json training/benchmark.json]
 
 measures only ``eventx batch`` instead: documents per second for ``--engine local`` and for ``--engine ray``
@@ -220,6 +224,93 @@ def print_runtimes(runtimes: dict, fig: dict, checks: dict) -> None:
             print(f"{k:<36} F1 within 0.01 of torch-float32 on every split: {'yes' if v else 'NO'}")
 
 
+def _label(rt: str) -> str:
+    return f"student, `{rt[8:]}`" if rt.startswith("student:") else f"`{rt}`" + (" (reference)" if rt == "torch-float32" else "")
+
+
+def _f1s(q: dict, split: str) -> str:
+    return f"{q[split]['trigger_classification']['f1']:.3f} / {q[split]['argument_classification']['f1']:.3f}"
+
+
+def speed_tables(result: dict) -> dict[str, list[str]]:
+    """The README's speed blocks (markdown lines) from one run's ``result``: every runtime side by side,
+    the issue-15 measures against their targets, and the headline figures of the default runtime."""
+    from eventx.runtime import QUALITY_SPLITS
+
+    runtimes, fig, met = result["runtimes"], result["issue15"], result["issue15_targets"]["met"]
+    lines = ["| runtime | sentences/s | load s | peak MB (batched run) | "
+             + " | ".join({"test": "test F1 trig. / arg.", "test_hard": "hard test", "articles": "articles"}.get(s, s)
+                          for s in QUALITY_SPLITS) + " |",
+             "|---|---|---|---|" + "---|" * len(QUALITY_SPLITS)]
+    for rt, r in runtimes.items():
+        lines.append(f"| {_label(rt)} | {r['sentences_per_second']:.1f} | {r['load_seconds']:.2f} | "
+                     f"{r['peak_rss_mb']:.0f} | " + " | ".join(_f1s(r["quality"], s) for s in QUALITY_SPLITS) + " |")
+    ok = lambda k: "met" if met.get(k) else "**not met**"  # noqa: E731
+    drops = fig["max_f1_drop_by_runtime"]
+    shipped = {rt: d for rt, d in drops.items() if not rt.startswith("student:")}
+    worst = max(shipped, key=shipped.get) if shipped else None
+    rows = [
+        ("float32-only throughput (fastest runtime without bfloat16 within the quality bound: "
+         f"`{fig['float32_only_runtime']}`)",
+         f"{fig['float32_only_sentences_per_second']} sentences/s, {fig['float32_only_speedup']}x `torch-float32`",
+         "≥ 150/s and ≥ 1.8x: " + ("met" if met["float32_only_sentences_per_second"] and met["float32_only_speedup"]
+                                   else "**not met**")),
+        (f"best runtime within the bound (`{fig['best_runtime']}`)",
+         f"{fig['best_runtime_sentences_per_second']} sentences/s", "≥ 250: " + ok("best_runtime_sentences_per_second")),
+        (f"largest F1 drop of a runtime against float32 (`{worst}`)", f"{shipped.get(worst, 0):.3f}",
+         "≤ 0.01: " + ("met" if all(met.get(f"quality_{rt}") for rt in shipped) else "**not met**")),
+    ]
+    students = sorted(rt for rt in runtimes if rt.startswith("student:"))
+    if students:
+        ref = runtimes["torch-float32"]["sentences_per_second"]
+        st = runtimes.get("student:torch-float32", runtimes[students[0]])
+        rows.append(("the student in float32: speed-up / largest F1 drop of its runtimes",
+                     f"{st['sentences_per_second'] / ref:.2f}x / {max(drops[rt] for rt in students):.3f}",
+                     "≥ 1.8x, ≤ 0.01: " + ("met" if all(met.get(f"quality_{rt}") for rt in students) else
+                                           "**quality not met** (not shipped)")))
+    rows += [
+        (f"cold start, `eventx extract eventx/samples/article_uk.txt` in a new process (`auto` chose "
+         f"`{fig['cold_start_runtime']}`)", f"{fig['cold_start_seconds']} s, {fig['cold_start_peak_rss_mb']:.0f} MB peak",
+         "≤ 3 s, ≤ 500 MB: " + ("met" if met["cold_start_seconds"] and met["cold_start_peak_rss_mb"] else "**not met**")),
+        ("`import eventx`", f"{fig['import_seconds']} s", "< 0.2 s: " + ok("import_seconds")),
+        ("peak memory of the batched run, best runtime", f"{fig['best_runtime_batched_peak_rss_mb']:.0f} MB",
+         "≤ 800 MB: " + ok("best_runtime_batched_peak_rss_mb")),
+    ]
+    issue = ["| issue-15 measure | value | target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    t = result["targets_met"]
+    yes = lambda k, txt: f"{txt}: " + ("met" if t[k] else "**not met**")  # noqa: E731
+    headline = [
+        "| measure | value | target |", "|---|---|---|",
+        f"| `extract()` throughput, test split, batched | {result['extract_sentences_per_second']} texts/s | |",
+        f"| bare encoder at its best batch size, same runtime (ceiling) | {result['encoder_ceiling_sentences_per_second']} texts/s | |",
+        f"| `extract()` / ceiling | {100 * result['extract_vs_ceiling']:.0f}% | {yes('extract_vs_ceiling', '≥ 60%')} |",
+        f"| one-at-a-time `transformers.pipeline` baseline (float32) | {result['pipeline_baseline_sentences_per_second']} texts/s | |",
+        f"| speed-up over the baseline | {result['speedup_vs_pipeline']}x | {yes('speedup_vs_pipeline', '≥ 3x')} |",
+        f"| `extract()` in float32 / float32 encoder ceiling | {result['extract_float32_sentences_per_second']} / "
+        f"{result['encoder_float32_ceiling_sentences_per_second']} texts/s | |",
+        f"| latency for one {result['article_chars']}-character article, p50 / p95 | "
+        f"{result['article_latency_p50_ms']:.0f} / {result['article_latency_p95_ms']:.0f} ms | |",
+        f"| model load time | {result['load_seconds']:.2f} s | {yes('load_seconds', '≤ 5 s')} |",
+        f"| peak resident memory (whole benchmark process) | {result['peak_rss_mb']:.0f} MB | {yes('peak_rss_mb', '≤ 1.5 GB')} |",
+    ]
+    return {"speed": lines + ["", "(Load times include importing torch for the torch runtimes.)", ""] + issue,
+            "headline": headline}
+
+
+def write_readme(path: Path, blocks: dict[str, list[str]]) -> None:
+    """Replace each ``<!-- name:start (training/benchmark.py) -->`` ... ``<!-- name:end -->`` block."""
+    from eventx.fileio import write_text_atomic
+
+    text = path.read_text("utf-8")
+    for name, lines in blocks.items():
+        start, end = f"<!-- {name}:start (training/benchmark.py) -->", f"<!-- {name}:end -->"
+        if start not in text or end not in text:
+            raise SystemExit(f"{path}: no {start} ... {end} block to replace")
+        head, rest = text.split(start, 1)
+        text = head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1]
+    write_text_atomic(path, text)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(HERE.parent / "models" / "eventx-e5-small"))
@@ -233,6 +324,8 @@ def main(argv=None) -> int:
     ap.add_argument("--record", action="store_true", help="write each runtime's F1 to the model's runtimes.json")
     ap.add_argument("--student", help="also measure this smaller model (same labels, e.g. a distilled encoder) in "
                                       "every runtime, as 'student:<runtime>', against the model's torch-float32")
+    ap.add_argument("--readme", type=Path, help="rewrite the speed tables of this README from the run")
+    ap.add_argument("--from-json", type=Path, help="with --readme: take the figures from this saved run, measure nothing")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--batch", action="store_true", help="measure eventx batch (local and Ray engines) only")
     ap.add_argument("--batch-docs", type=int, default=5000, help="with --batch: generated documents")
@@ -243,6 +336,12 @@ def main(argv=None) -> int:
         return 0
     if a.batch:
         return batch_benchmark(a)
+    if a.from_json:
+        if not a.readme:
+            ap.error("--from-json needs --readme")
+        write_readme(a.readme, speed_tables(json.loads(a.from_json.read_text("utf-8"))))
+        print(f"wrote the speed tables of {a.readme} from {a.from_json}")
+        return 0
 
     from eventx.runtime import QUALITY_BOUND, record_quality
 
@@ -373,6 +472,8 @@ def main(argv=None) -> int:
         if "batch" in old:  # measured by --batch, separately
             result["batch"] = old["batch"]
         write_text_atomic(path, json.dumps(result, indent=1))
+    if a.readme:
+        write_readme(a.readme, speed_tables(result))
     return 0
 
 
