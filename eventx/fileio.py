@@ -67,3 +67,25 @@ def write_with_atomic(path: str | Path, write) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def replace_marked_blocks(path: str | Path, blocks: dict, source: str) -> Path:
+    """Rewrite each block between ``<!-- name:start (source) -->`` and ``<!-- name:end -->`` of a text file
+    with ``blocks[name]`` (a list of lines), atomically: how the training scripts keep the README's figures
+    current. A block the file lacks is a ``ValueError`` naming it, and nothing is written.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "README.md"
+    >>> _ = f.write_text("a\\n<!-- x:start (s.py) -->\\nold\\n<!-- x:end -->\\nb\\n")
+    >>> replace_marked_blocks(f, {"x": ["new"]}, "s.py").read_text()
+    'a\\n<!-- x:start (s.py) -->\\nnew\\n<!-- x:end -->\\nb\\n'
+    """
+    path = Path(path)
+    text = path.read_text("utf-8")
+    for name, lines in blocks.items():
+        start, end = f"<!-- {name}:start ({source}) -->", f"<!-- {name}:end -->"
+        if start not in text or end not in text:
+            raise ValueError(f"{path}: no {start} ... {end} block to replace")
+        head, rest = text.split(start, 1)
+        text = head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1]
+    return write_text_atomic(path, text)

@@ -19,7 +19,7 @@ from eventx.data import counts, load  # noqa: E402
 from eventx.evaluation import (KEYS, LexiconBaseline, calibration_metrics, calibration_samples,  # noqa: E402
                                evaluate_items)
 from eventx.extraction import EventExtractor  # noqa: E402
-from eventx.fileio import write_text_atomic  # noqa: E402
+from eventx.fileio import replace_marked_blocks, write_text_atomic  # noqa: E402
 from eventx.value_evaluation import load_rows, score_values  # noqa: E402
 
 
@@ -97,12 +97,10 @@ def record_runtimes(a, splits: dict, results: dict) -> list[str]:
 
 
 def update_readme(path: Path, figures: list[str]) -> None:
-    text = path.read_text("utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{path}: no {START} ... {END} block to replace")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    write_text_atomic(path, head + START + "\n" + "\n".join(figures) + "\n" + END + tail)
+    try:
+        replace_marked_blocks(path, {"figures": figures}, "training/model_card.py")
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
 
 
 def main(argv=None) -> int:
