@@ -70,6 +70,21 @@ class Lexicon:
             for alt in key[0]:
                 self._index.setdefault(alt, []).append((tuple(key), entry))
 
+    def to_json(self) -> dict:
+        """The index as JSON (entries listed once, referenced by position); :meth:`from_json` inverts it."""
+        entries: dict[Entry, int] = {}
+        index = {alt: [[[sorted(a) for a in key], entries.setdefault(e, len(entries))] for key, e in rows]
+                 for alt, rows in self._index.items()}
+        return {"entries": [[e.kind, list(e.codes), e.org, e.role, e.city] for e in entries], "index": index}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Lexicon":
+        entries = [Entry(kind, tuple(codes), org, role, city) for kind, codes, org, role, city in data["entries"]]
+        lex = cls()
+        lex._index = {alt: [(tuple(frozenset(a) for a in key), entries[i]) for key, i in rows]
+                      for alt, rows in data["index"].items()}
+        return lex
+
     def candidates(self, tok: Token):
         seen = set()
         for alt in lemmas(tok.text) | {"=" + tok.text}:
@@ -133,9 +148,24 @@ def _cities():
         yield en, code, capital == "1", _forms(forms)
 
 
+def _cached(name: str, build) -> Lexicon:
+    """``build()``'s lexicon, kept on disk between processes (see :mod:`eventx.tablecache`)."""
+    from .tablecache import cached_json, fingerprint, library_version
+
+    here = Path(__file__).resolve().parent
+    key = fingerprint([*sorted(DATA.glob("*.tsv")), here / "lexicon.py", here / "morph.py", name.encode()],
+                      {d: library_version(d) for d in ("pycountry", "pymorphy3", "pymorphy3-dicts-uk",
+                                                       "pymorphy3-dicts-ru")})
+    return Lexicon.from_json(cached_json(f"lexicon-{name}", key, lambda: build().to_json()))
+
+
 @lru_cache(maxsize=1)
 def actor_lexicon() -> Lexicon:
     """Everything that can name an actor: countries, adjectives, groups, organisations, metonyms, capitals, offices."""
+    return _cached("actor", _build_actor_lexicon)
+
+
+def _build_actor_lexicon() -> Lexicon:
     lex = Lexicon()
     for code, name in _country_names():
         if name not in _AMBIGUOUS_EN - {"Georgia", "Turkey", "Israel"}:
@@ -168,6 +198,10 @@ def actor_lexicon() -> Lexicon:
 @lru_cache(maxsize=1)
 def place_lexicon() -> Lexicon:
     """Places: cities of the table, country names, and country adjectives (context for "у бельгійському Монсі")."""
+    return _cached("place", _build_place_lexicon)
+
+
+def _build_place_lexicon() -> Lexicon:
     lex = Lexicon()
     for code, name in _country_names():
         if name not in _AMBIGUOUS_EN - {"Georgia", "Turkey", "Israel"}:

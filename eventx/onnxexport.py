@@ -12,7 +12,7 @@ the argument layer (it runs in numpy, see :mod:`eventx.runtime`).
 
 Exported files are derived data: they live in a cache (see :func:`cached_graph`) keyed by the SHA-256 of
 the weights, so the repository needs no second binary and retrained weights are never paired with a stale
-graph. Needs the ``onnx`` extra: ``pip install 'eventx[onnx]'``.
+graph. Needs ``onnxruntime`` and ``onnx`` (dependencies of eventx).
 
 >>> build_graph("models/eventx-e5-small", "/tmp/encoder.onnx")   # doctest: +SKIP
 """
@@ -27,13 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-EXPORT_VERSION = 2  # bump when the graph changes: every cached file is rebuilt
+EXPORT_VERSION = 3  # bump when the graph changes: every cached file is rebuilt
 ONNX_RUNTIMES = ("onnx-float32", "onnx-int8")
-EXTRA_HINT = "pip install 'eventx[onnx]' (onnxruntime and onnx)"
+EXTRA_HINT = "pip install onnxruntime onnx (dependencies of eventx, missing here)"
 
 
 def require(module: str):
-    """Import an optional module of the ``onnx`` extra, with a message naming the extra when missing."""
+    """Import onnxruntime or onnx, with a message saying what to install when one is missing (a trimmed install)."""
     import importlib
 
     try:
@@ -50,10 +50,17 @@ def weights_sha256(weights: Path) -> str:
     return h.hexdigest()
 
 
+WORD_EMBEDDINGS = "encoder.embeddings.word_embeddings.weight"
+
+
 def _read_weights(weights: Path) -> dict:
+    """Encoder and trigger-head tensors in float32, except the word embeddings, which keep a float16 file's
+    dtype: the graph gathers rows in float16 and casts them (exactly) to float32, so the table, most of the
+    weights, costs half the file size, load time and memory."""
     from safetensors.numpy import load_file
 
-    return {k: v.astype(np.float32) for k, v in load_file(str(weights)).items() if k.startswith(("encoder.", "trigger_head."))}
+    return {k: v if k == WORD_EMBEDDINGS and v.dtype == np.float16 else v.astype(np.float32)
+            for k, v in load_file(str(weights)).items() if k.startswith(("encoder.", "trigger_head."))}
 
 
 def build_graph(model_dir: str | Path, out: str | Path) -> Path:
@@ -89,7 +96,9 @@ def build_graph(model_dir: str | Path, out: str | Path) -> Path:
                                            const(prefix + ".bias", sd[prefix + ".bias"])], name, axis=-1, epsilon=eps)
 
     e = "encoder.embeddings."
-    words = node("Gather", [const(e + "word_embeddings.weight", sd[e + "word_embeddings.weight"]), "input_ids"], "emb/words")
+    words = node("Gather", [const(WORD_EMBEDDINGS, sd[WORD_EMBEDDINGS]), "input_ids"], "emb/words")
+    if sd[WORD_EMBEDDINGS].dtype == np.float16:
+        words = node("Cast", [words], "emb/words/float32", to=TensorProto.FLOAT)
     length = node("Gather", [node("Shape", ["input_ids"], "emb/shape"), const("one", np.array(1, np.int64))], "emb/length")
     positions = node("Range", [const("zero", np.array(0, np.int64)), length, "one"], "emb/positions")
     pos = node("Gather", [const(e + "position_embeddings.weight", sd[e + "position_embeddings.weight"]), positions], "emb/pos")

