@@ -103,12 +103,18 @@ class KeyValueFile:
             self._pid = os.getpid()
         return self._conn
 
+    def _row(self, sql: str, key: str):
+        try:
+            return self._db().execute(sql, (key,)).fetchone()
+        except UnicodeEncodeError:  # a lone surrogate from hostile text: no stored key has one
+            return None
+
     def get(self, key: str, default=None):
-        row = self._db().execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
+        row = self._row("SELECT v FROM kv WHERE k = ?", key)
         return json.loads(row[0]) if row else default
 
     def __contains__(self, key: str) -> bool:
-        return self._db().execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone() is not None
+        return self._row("SELECT 1 FROM kv WHERE k = ?", key) is not None
 
 
 def cached_table(name: str, key: str, build: Callable[[], dict]):

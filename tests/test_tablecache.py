@@ -45,6 +45,7 @@ def test_key_value_table_answers_like_a_dict(cache):
     assert isinstance(table, tablecache.KeyValueFile)
     assert table.get("львів") == data["львів"] and table.get("nowhere", []) == []
     assert "київ" in table and "kyiv" not in table
+    assert table.get("a\ud800b", []) == [] and "a\ud800b" not in table  # a lone surrogate is no key, not a crash
     again = tablecache.cached_table("g", "k", lambda: pytest.fail("rebuilt a valid table"))
     assert again.get("київ") == data["київ"]
 
