@@ -148,15 +148,22 @@ def _cities():
         yield en, code, capital == "1", _forms(forms)
 
 
-def _cached(name: str, build) -> Lexicon:
-    """``build()``'s lexicon, kept on disk between processes (see :mod:`eventx.tablecache`)."""
-    from .tablecache import cached_json, fingerprint, library_version
+@lru_cache(maxsize=1)
+def _inputs_key() -> str:
+    """A hash of everything the lexicons are built from, computed once per process for both of them."""
+    from .tablecache import fingerprint, library_version
 
     here = Path(__file__).resolve().parent
-    key = fingerprint([*sorted(DATA.glob("*.tsv")), here / "lexicon.py", here / "morph.py", name.encode()],
-                      {d: library_version(d) for d in ("pycountry", "pymorphy3", "pymorphy3-dicts-uk",
-                                                       "pymorphy3-dicts-ru")})
-    return Lexicon.from_json(cached_json(f"lexicon-{name}", key, lambda: build().to_json()))
+    return fingerprint([*sorted(DATA.glob("*.tsv")), here / "lexicon.py", here / "morph.py"],
+                       {d: library_version(d) for d in ("pycountry", "pymorphy3", "pymorphy3-dicts-uk",
+                                                        "pymorphy3-dicts-ru")})
+
+
+def _cached(name: str, build) -> Lexicon:
+    """``build()``'s lexicon, kept on disk between processes (see :mod:`eventx.tablecache`)."""
+    from .tablecache import cached_json
+
+    return Lexicon.from_json(cached_json(f"lexicon-{name}", _inputs_key(), lambda: build().to_json()))
 
 
 @lru_cache(maxsize=1)
