@@ -6,7 +6,7 @@ configs saved with a model. No torch here, so building the command line stays ch
 >>> arguments_from_dict({"train_file": "t.jsonl", "output_dir": "out", "epoch": 3})
 Traceback (most recent call last):
 ...
-ValueError: unknown training option(s): epoch (known: batch_size, dev_file, distill_temperature, distill_weight, epochs, head_learning_rate, init, learning_rate, max_length, max_steps, mix_file, mix_ratio, num_layers, output_dir, progress, save_dtype, schema_file, seed, stop_after_epochs, teacher, train_embeddings, train_file, warmup_ratio, weight_decay)
+ValueError: unknown training option(s): epoch (known: batch_size, dev_file, distill_hidden_weight, distill_temperature, distill_weight, epochs, head_learning_rate, init, learning_rate, max_length, max_steps, mix_file, mix_ratio, num_layers, output_dir, progress, save_dtype, schema_file, seed, stop_after_epochs, teacher, train_embeddings, train_file, unlabelled_file, warmup_ratio, weight_decay)
 """
 from __future__ import annotations
 
@@ -51,6 +51,15 @@ class TrainingArguments:
                                                                  "gold labels)."})
     distill_temperature: float = field(default=2.0, metadata={"help": "With `teacher`: softmax temperature of "
                                                                       "both models' scores in that loss."})
+    distill_hidden_weight: float = field(default=0.0, metadata={"help": "With `teacher`: weight of the mean "
+                                                                        "squared distance between both models' "
+                                                                        "top hidden states (which both heads "
+                                                                        "read), added to the teacher's share."})
+    unlabelled_file: str | None = field(default=None, metadata={"help": "With `teacher`: unlabelled text (plain "
+                                                                        "text, documents separated by a blank "
+                                                                        "line, or JSONL with a 'text' field) "
+                                                                        "that the teacher labels once; those "
+                                                                        "items train alongside train_file."})
     seed: int = field(default=13, metadata={"help": "Random seed (data order, dropout, new heads)."})
     save_dtype: str = field(default="float16", metadata={"help": "Weight dtype on disk: float16 or float32."})
     max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (tests, smoke runs)."})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import shutil
 import time
 from dataclasses import asdict
@@ -156,9 +157,21 @@ def distill_loss(student, teacher, valid, temperature: float) -> torch.Tensor:
     return f.kl_div(s, t, log_target=True, reduction="batchmean") * temperature ** 2
 
 
+def hidden_loss(student, teacher, attention_mask) -> torch.Tensor:
+    """Mean squared distance between two models' hidden states ``[B, L, H]`` over the real tokens.
+
+    >>> h = torch.ones(1, 2, 3)
+    >>> float(hidden_loss(h, h + 1, torch.tensor([[1, 0]])))
+    1.0
+    """
+    keep = attention_mask.bool()
+    return torch.nn.functional.mse_loss(student[keep].float(), teacher[keep].float())
+
+
 def compute_loss(model: EventModel, batch: dict, teacher: EventModel | None = None, weight: float = 0.5,
-                 temperature: float = 2.0) -> torch.Tensor:
-    """Gold-label loss of one batch; with a ``teacher``, mixed with the distillation loss by ``weight``."""
+                 temperature: float = 2.0, hidden_weight: float = 0.0) -> torch.Tensor:
+    """Gold-label loss of one batch; with a ``teacher``, mixed with the distillation loss by ``weight``
+    (scores, plus ``hidden_weight`` times :func:`hidden_loss` of the top hidden states)."""
     f = torch.nn.functional
     out, role_logits, status_logits = _scores(model, batch)
     loss = out.loss
@@ -176,6 +189,8 @@ def compute_loss(model: EventModel, batch: dict, teacher: EventModel | None = No
                                    batch["role_labels"].flatten() != -100, temperature)
         soft = soft + 0.5 * distill_loss(status_logits, t_status, torch.ones(len(t_status), dtype=torch.bool),
                                          temperature)
+    if hidden_weight:
+        soft = soft + hidden_weight * hidden_loss(out.hidden, t_out.hidden, batch["attention_mask"])
     return (1 - weight) * loss + weight * soft
 
 
@@ -216,6 +231,53 @@ def load_training_data(args: TrainingArguments, base_labels: LabelSet | None):
     return train, dev, mix, labels
 
 
+def read_unlabelled(path: str) -> list[str]:
+    r"""Documents of an unlabelled file: JSONL objects with a ``text`` string (``.jsonl``), else plain
+    text with documents separated by a blank line.
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "u.txt")
+    >>> _ = open(f, "w").write("Japan joined PURL.\nIt rained.\n\n\nTalks went on.\n")
+    >>> read_unlabelled(f)
+    ['Japan joined PURL.\nIt rained.', 'Talks went on.']
+    """
+    try:
+        raw = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise D.DataError([f"{path}: cannot read the unlabelled file ({e})"]) from e
+    if not path.endswith(".jsonl"):
+        docs = [d.strip() for d in re.split(r"\n[ \t\r]*\n", raw)]
+        return [d for d in docs if d]
+    docs, errors = [], []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            errors.append(f"{path}:{n}: not JSON ({e})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            errors.append(f"{path}:{n}: field 'text': expected a string")
+        elif obj["text"].strip():
+            docs.append(obj["text"])
+    if errors:
+        raise D.DataError(errors)
+    return docs
+
+
+def teacher_items(extractor, texts: list[str], batch_size: int = 16) -> list[dict]:
+    """Training items whose events are what ``extractor`` (the teacher) finds in ``texts``, at its own
+    default thresholds: unlabelled text becomes more text to distil on."""
+    items = []
+    for k, (text, events) in enumerate(zip(texts, extractor.extract(texts, batch_size=batch_size))):
+        items.append({"id": f"unlabelled-{k}", "text": text, "events": [
+            {"type": e.type, "status": e.status, "trigger": {"start": e.trigger.start, "end": e.trigger.end},
+             "arguments": [{"role": a.role, "start": a.start, "end": a.end} for a in e.arguments]}
+            for e in events]})
+    return items
+
+
 def _is_eventx_model(path: str) -> bool:
     cfg = Path(path) / "config.json"
     return cfg.is_file() and json.loads(cfg.read_text("utf-8")).get("architecture") == "eventx-tagger"
@@ -238,8 +300,14 @@ def train(args: TrainingArguments) -> dict:
     if args.teacher and (not 0.0 <= args.distill_weight <= 1.0 or not args.distill_temperature > 0):
         raise ValueError(f"--distill-weight must lie in [0, 1] and --distill-temperature be > 0, got "
                          f"{args.distill_weight!r} and {args.distill_temperature!r}")
+    if args.teacher and not args.distill_hidden_weight >= 0:
+        raise ValueError(f"--distill-hidden-weight must be >= 0, got {args.distill_hidden_weight!r}")
+    if args.unlabelled_file and not args.teacher:
+        raise ValueError("--unlabelled-file needs --teacher: the teacher labels that text")
     out = check_output_dir(args.output_dir, [args.train_file, args.dev_file, args.mix_file, args.schema_file,
+                                             args.unlabelled_file,
                                              args.init if Path(args.init).exists() else None])
+    unlabelled = read_unlabelled(args.unlabelled_file) if args.unlabelled_file else []  # its errors come first
     continuing = _is_eventx_model(args.init)
     base = EventModel.from_pretrained(args.init) if continuing else None
     train_items, dev_items, mix_items, labels = load_training_data(args, base.labels if base else None)
@@ -265,10 +333,12 @@ def train(args: TrainingArguments) -> dict:
         sizes = {m.encoder.get_input_embeddings().num_embeddings for m in (teacher, model)}
         if len(sizes) > 1:
             raise ValueError(f"--teacher {args.teacher}: its vocabulary differs from the one of {args.init}")
+    if unlabelled:
+        unlabelled = teacher_items(EventExtractor(teacher, tokenizer, "cpu"), unlabelled)
     emb = model.encoder.get_input_embeddings()
     emb.weight.requires_grad_(args.train_embeddings)
 
-    train_feats = featurize(train_items, tokenizer, labels, args.max_length)
+    train_feats = featurize(train_items + unlabelled, tokenizer, labels, args.max_length)
     mix_feats = featurize(mix_items, tokenizer, labels, args.max_length) if mix_items else []
     n_mix = int(round(len(train_feats) * args.mix_ratio)) if mix_feats else 0
     steps_per_epoch = math.ceil((len(train_feats) + min(n_mix, len(mix_feats))) / args.batch_size)
@@ -297,7 +367,8 @@ def train(args: TrainingArguments) -> dict:
             losses = []
             for b in bar:
                 batch = {k: v.to(accelerator.device) for k, v in collate([feats[i] for i in b], tokenizer.pad_token_id).items()}
-                loss = compute_loss(model, batch, teacher, args.distill_weight, args.distill_temperature)
+                loss = compute_loss(model, batch, teacher, args.distill_weight, args.distill_temperature,
+                                    args.distill_hidden_weight)
                 accelerator.backward(loss)
                 accelerator.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step(); scheduler.step(); optimizer.zero_grad()
@@ -329,6 +400,8 @@ def train(args: TrainingArguments) -> dict:
         accelerator.wait_for_everyone()
         result = {"best_epoch": best[1] if best else None, "history": history,
                   "train_items": len(train_items), "dev_items": len(dev_items), "mix_items": len(mix_items),
+                  "unlabelled_items": len(unlabelled),
+                  "unlabelled_events": sum(len(it["events"]) for it in unlabelled),
                   "steps": step, "train_seconds": round(time.time() - start_time, 1)}
         if accelerator.is_main_process:
             final = EventModel.from_pretrained(workdir / "best")

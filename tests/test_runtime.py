@@ -138,6 +138,27 @@ def test_float16_weights_keep_float16_word_embeddings_in_the_graph(tmp_path, mon
     np.testing.assert_allclose(logits[m], ref_logits[m], atol=1e-4)
 
 
+def test_int8_graph_keeps_the_worst_quantising_matmul_in_float32(saved, tmp_path):
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from eventx.onnxexport import build_graph, cached_graph, outlier_matmuls
+
+    path, _, _ = saved
+    f32 = build_graph(path, tmp_path / "f32.onnx")
+    ranked = outlier_matmuls(f32, path, keep=100)
+    assert len(ranked) == 2 * 4 and len(set(ranked)) == 8  # 2 layers: Attention, ao, fi, fo each
+    assert outlier_matmuls(f32, path, keep=0) == () and outlier_matmuls(f32, path) == ranked[:1]
+    graph = cached_graph(path, "onnx-int8", quiet=True)
+    info = json.loads(graph.with_suffix(".json").read_text())
+    assert info["float32_nodes"] == list(ranked[:1])
+    ops = {n.name: n.op_type for n in onnx.load(str(graph)).graph.node}
+    kept = ranked[0]
+    assert ops[kept] in ("MatMul", "Attention")  # untouched: float32 weights
+    for name in ranked[1:]:  # every other one is quantised (and renamed by the quantiser)
+        assert name not in ops and any(k.startswith(name) and v in ("MatMulInteger", "QAttention")
+                                       for k, v in ops.items())
+
+
 def test_onnx_graph_is_cached_and_rebuilt_when_weights_change(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")

@@ -174,6 +174,76 @@ def test_a_student_with_fewer_layers_learns_from_its_teacher_and_round_trips(tmp
     assert isinstance(EventExtractor.from_pretrained(student_dir, device="cpu").extract(T1), list)
 
 
+def test_unlabelled_text_is_labelled_by_the_teacher_and_trained_on(tmp_path, encoder_dir):
+    from eventx.training import teacher_items
+
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 4))
+    common = dict(train_file=str(train_file), epochs=1, batch_size=4, max_length=32, progress=False, seed=1)
+    teacher_dir = tmp_path / "teacher"
+    train(TrainingArguments(output_dir=str(teacher_dir), init=str(encoder_dir), **common))
+    docs = ["Japan joined PURL. Talks went on.", "Estonia joined the coalition."]
+    unlabelled = tmp_path / "unlabelled.txt"
+    unlabelled.write_text("\n\n".join(docs) + "\n", "utf-8")
+    teacher = EventExtractor.from_pretrained(teacher_dir, device="cpu")
+    found = teacher.extract(docs, min_score=0)
+    items = teacher_items(teacher, docs)  # the teacher's own default thresholds
+    assert [it["text"] for it in items] == docs
+    kept = teacher.extract(docs)
+    assert [[(e["type"], e["trigger"]["start"], e["trigger"]["end"]) for e in it["events"]] for it in items] == \
+        [[(e.type, e.trigger.start, e.trigger.end) for e in evs] for evs in kept]
+    assert sum(map(len, found)) >= sum(map(len, kept))
+
+    plain = train(TrainingArguments(output_dir=str(tmp_path / "plain"), init=str(teacher_dir), num_layers=1,
+                                    teacher=str(teacher_dir), **common))
+    result = train(TrainingArguments(output_dir=str(tmp_path / "more"), init=str(teacher_dir), num_layers=1,
+                                     teacher=str(teacher_dir), unlabelled_file=str(unlabelled),
+                                     distill_hidden_weight=1.0, **common))
+    assert result["unlabelled_items"] == 2 and result["unlabelled_events"] == sum(map(len, kept))
+    assert result["steps"] > plain["steps"]  # more units to train on (each document is cut into sentences)
+    saved = json.loads((tmp_path / "more" / "training_args.json").read_text())
+    assert saved["unlabelled_file"] == str(unlabelled) and saved["distill_hidden_weight"] == 1.0
+
+
+def test_teacher_items_turn_found_events_into_training_items():
+    from eventx.training import featurize, teacher_items
+    from eventx.types import Argument, Event, Span
+
+    class Fixed:  # an extractor that finds one event, with scores of its own
+        def extract(self, texts, batch_size=16):
+            return [[Event("MechanismJoining", "happened", 0.9, Span("joined", 6, 12),
+                           (Argument("joiner", "Japan", 0, 5, 0.8),))] for _ in texts]
+
+    items = teacher_items(Fixed(), [T1])
+    assert items == [{"id": "unlabelled-0", "text": T1, "events": [
+        {"type": "MechanismJoining", "status": "happened", "trigger": {"start": 6, "end": 12},
+         "arguments": [{"role": "joiner", "start": 0, "end": 5}]}]}]
+    assert featurize(items, tiny_tokenizer(), LABELS, 32)[0]["events"][0]["status"] == 0
+
+
+def test_unlabelled_files_report_bad_lines_and_need_a_teacher(tmp_path, encoder_dir):
+    from eventx.training import hidden_loss, read_unlabelled
+
+    bad = tmp_path / "u.jsonl"
+    bad.write_text('{"text": "Japan joined PURL."}\n\nnot json\n{"text": 3}\n', "utf-8")
+    with pytest.raises(DataError) as err:
+        read_unlabelled(str(bad))
+    assert "u.jsonl:3: not JSON" in str(err.value) and "u.jsonl:4: field 'text': expected a string" in str(err.value)
+    good = tmp_path / "g.jsonl"
+    good.write_text('{"text": "Japan joined PURL."}\n{"text": "  "}\n', "utf-8")
+    assert read_unlabelled(str(good)) == ["Japan joined PURL."]
+    train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 2))
+    out = tmp_path / "never"
+    with pytest.raises(ValueError, match="needs --teacher"):
+        train(TrainingArguments(train_file=str(train_file), output_dir=str(out), init=str(encoder_dir),
+                                unlabelled_file=str(good), epochs=1, progress=False))
+    assert not out.exists()
+    # the distance counts real tokens only: padding may hold anything
+    a, b = torch.zeros(1, 3, 2), torch.zeros(1, 3, 2)
+    b[0, 2] = 100.0
+    assert float(hidden_loss(a, b, torch.tensor([[1, 1, 0]]))) == 0.0
+    assert float(hidden_loss(a, b, torch.tensor([[1, 1, 1]]))) > 0.0
+
+
 def test_a_teacher_must_score_the_same_labels(tmp_path, encoder_dir):
     train_file = write_jsonl(tmp_path / "train.jsonl", many(ITEMS, 2))
     teacher_dir = tmp_path / "teacher"

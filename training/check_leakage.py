@@ -1,5 +1,5 @@
 """Prove the test splits are held out: no item of the test or hard test split shares an 8-word sequence
-with any train/dev item (sentences and training articles alike).
+with any train/dev item (sentences and training articles alike) or line of the unlabelled text.
 
     python training/check_leakage.py          # exit 1 and list the shared sequences if any
 """
@@ -26,13 +26,20 @@ def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--train", nargs="+", type=Path, default=[HERE / "data" / "train.jsonl", HERE / "data" / "dev.jsonl"])
+    ap.add_argument("--train", nargs="+", type=Path, default=[HERE / "data" / "train.jsonl", HERE / "data" / "dev.jsonl",
+                                                                 HERE / "data" / "unlabelled.txt"],
+                    help="JSONL items, or plain text (the unlabelled file that a teacher labels)")
     ap.add_argument("--test", nargs="+", type=Path, default=[HERE / "data" / "test.jsonl",
                                                                 HERE / "data" / "test_hard.jsonl"])
     ap.add_argument("-n", type=int, default=8)
     a = ap.parse_args(argv)
     seen: dict = {}
     for path in a.train:
+        if path.suffix != ".jsonl":
+            for k, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                for sh in shingles(line, a.n):
+                    seen.setdefault(sh, f"{path.name}:{k}")
+            continue
         for line in path.open(encoding="utf-8"):
             item = json.loads(line)
             for sh in shingles(item["text"], a.n):
