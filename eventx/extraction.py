@@ -20,7 +20,7 @@ from .chars import tokenizer_view
 from .decoding import decode_spans, join_adjacent, softmax, visible_offsets
 from .errors import ModelError
 from .modelconfig import MIN_LENGTH, read_json, read_model_config
-from .runtime import RUNTIMES, check_runtime
+from .runtime import RUNTIMES, check_runtime, pad_rows
 from .segment import split_sentences
 from .normalize import normalize
 from .types import Argument, Event, Span
@@ -302,14 +302,7 @@ class EventExtractor:
 
     def _batch(self, windows: list[_Window]):
         tok = self.tokenizer
-        width = max(len(w.ids) for w in windows) + 2
-        ids = np.full((len(windows), width), tok.pad_token_id, dtype=np.int64)
-        mask = np.zeros((len(windows), width), dtype=np.int64)
-        for i, w in enumerate(windows):
-            row = [tok.cls_token_id] + w.ids + [tok.sep_token_id]
-            ids[i, :len(row)] = row
-            mask[i, :len(row)] = 1
-        return ids, mask
+        return pad_rows([[tok.cls_token_id] + w.ids + [tok.sep_token_id] for w in windows], tok.pad_token_id)
 
     def _extract_docs(self, docs, batch_size, progress, finish=None) -> list[list]:
         """Raw events per document, or what ``finish(doc_index, raw_events)`` makes of each chunk's."""

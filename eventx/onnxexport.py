@@ -186,6 +186,13 @@ def input_quantisation_error(x: np.ndarray) -> float:
     return _rms(x - q) / max(_rms(x), 1e-12)
 
 
+def _quantisable(model) -> list:
+    """The transformer layers' linear maps: the fused Attention nodes (whose q, k, v weights become
+    QAttention) and the dense MatMuls; the trigger head is not among them."""
+    return [n for n in model.graph.node if n.name.startswith("l") and (
+        n.op_type == "Attention" or (n.op_type == "MatMul" and n.name.split("/")[1] in ("ao", "fi", "fo")))]
+
+
 def outlier_matmuls(graph: str | Path, model_dir: str | Path, keep: int = KEEP_FLOAT,
                     text: Path = CALIBRATION_TEXT) -> tuple:
     """The ``keep`` quantisable nodes of the float32 ``graph`` whose inputs quantise worst on the
@@ -199,11 +206,10 @@ def outlier_matmuls(graph: str | Path, model_dir: str | Path, keep: int = KEEP_F
     """
     import onnx
     ort = require("onnxruntime")
-    from .runtime import LightTokenizer
+    from .runtime import LightTokenizer, pad_rows
 
     model = onnx.load(str(graph))
-    inputs = {n.name: n.input[0] for n in model.graph.node if n.name.startswith("l") and (
-        n.op_type == "Attention" or (n.op_type == "MatMul" and n.name.split("/")[1] in ("ao", "fi", "fo")))}
+    inputs = {n.name: n.input[0] for n in _quantisable(model)}
     if keep <= 0 or not inputs:
         return ()
     tensors = sorted(set(inputs.values()))
@@ -216,12 +222,7 @@ def outlier_matmuls(graph: str | Path, model_dir: str | Path, keep: int = KEEP_F
     lines = [ln for ln in Path(text).read_text("utf-8").splitlines() if ln.strip()]
     errors = {name: [] for name in inputs}
     for i in range(0, len(lines), 16):
-        ids = tok(lines[i:i + 16], truncation=True, max_length=128)["input_ids"]
-        width = max(map(len, ids))
-        batch = np.full((len(ids), width), tok.pad_token_id, np.int64)
-        mask = np.zeros((len(ids), width), np.int64)
-        for r, row in enumerate(ids):
-            batch[r, :len(row)], mask[r, :len(row)] = row, 1
+        batch, mask = pad_rows(tok(lines[i:i + 16], truncation=True, max_length=128)["input_ids"], tok.pad_token_id)
         got = dict(zip(tensors, session.run(tensors, {"input_ids": batch, "attention_mask": mask})))
         for name, t in inputs.items():
             errors[name].append(input_quantisation_error(got[t][mask.astype(bool)]))
@@ -238,10 +239,7 @@ def quantize_graph(src: str | Path, out: str | Path, keep_float: tuple = ()) -> 
     import onnx
 
     model = onnx.load(str(src))
-    # only the transformer layers' linear maps (the fused Attention nodes, whose q, k, v weights become
-    # QAttention, and the dense MatMuls); the trigger head stays float32
-    targets = [n.name for n in model.graph.node if n.name.startswith("l") and n.name not in keep_float and (
-        n.op_type == "Attention" or (n.op_type == "MatMul" and n.name.split("/")[1] in ("ao", "fi", "fo")))]
+    targets = [n.name for n in _quantisable(model) if n.name not in keep_float]
     others = [n.name for n in model.graph.node if n.op_type in ("MatMul", "Attention") and n.name not in targets]
     import logging
 
@@ -314,8 +312,10 @@ def export(model_dir: str | Path, runtime: str, digest: str | None = None, quiet
             d.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=d) as tmp:
                 f32 = build_graph(model_dir, Path(tmp) / "float32.onnx")
-                kept = outlier_matmuls(f32, model_dir) if runtime == "onnx-int8" else ()
-                built = quantize_graph(f32, Path(tmp) / "int8.onnx", kept) if runtime == "onnx-int8" else f32
+                built, kept = f32, ()
+                if runtime == "onnx-int8":
+                    kept = outlier_matmuls(f32, model_dir)
+                    built = quantize_graph(f32, Path(tmp) / "int8.onnx", kept)
                 stem = d / f"{runtime}-{digest[:16]}"
                 for old in d.glob(f"{runtime}-*"):  # graphs of earlier weights are stale
                     old.unlink()

@@ -170,6 +170,22 @@ def record_quality(model_dir: str | Path, runtime: str, metrics_by_split: dict) 
 
 
 # ---------------------------------------------------------------------------------------------- backends
+def pad_rows(rows: list[list[int]], pad_id: int):
+    """Token id rows as one int64 ``[B, L]`` batch, padded with ``pad_id``, and its attention mask.
+
+    >>> ids, mask = pad_rows([[5, 6, 7], [8]], 1)
+    >>> ids.tolist(), mask.tolist()
+    ([[5, 6, 7], [8, 1, 1]], [[1, 1, 1], [1, 0, 0]])
+    """
+    width = max(map(len, rows))
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = row
+        mask[i, :len(row)] = 1
+    return ids, mask
+
+
 class TorchBackend:
     """The :class:`eventx.modeling.EventModel` in torch; the encoder in float32 or bfloat16."""
 

@@ -241,23 +241,18 @@ def read_unlabelled(path: str) -> list[str]:
     >>> read_unlabelled(f)
     ['Japan joined PURL.\nIt rained.', 'Talks went on.']
     """
+    docs, errors = [], []
     try:
-        raw = Path(path).read_text("utf-8")
+        if not path.endswith(".jsonl"):
+            docs = [d.strip() for d in re.split(r"\n[ \t\r]*\n", Path(path).read_text("utf-8"))]
+            return [d for d in docs if d]
+        lines = list(D.read_jsonl(path))  # a bad line is reported below, with its number
     except (OSError, UnicodeDecodeError) as e:
         raise D.DataError([f"{path}: cannot read the unlabelled file ({e})"]) from e
-    if not path.endswith(".jsonl"):
-        docs = [d.strip() for d in re.split(r"\n[ \t\r]*\n", raw)]
-        return [d for d in docs if d]
-    docs, errors = [], []
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as e:
-            errors.append(f"{path}:{n}: not JSON ({e})")
-            continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+    for n, obj, error in lines:
+        if error:
+            errors.append(f"{path}:{n}: {error}")
+        elif not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             errors.append(f"{path}:{n}: field 'text': expected a string")
         elif obj["text"].strip():
             docs.append(obj["text"])

@@ -227,7 +227,7 @@ def test_unlabelled_files_report_bad_lines_and_need_a_teacher(tmp_path, encoder_
     bad.write_text('{"text": "Japan joined PURL."}\n\nnot json\n{"text": 3}\n', "utf-8")
     with pytest.raises(DataError) as err:
         read_unlabelled(str(bad))
-    assert "u.jsonl:3: not JSON" in str(err.value) and "u.jsonl:4: field 'text': expected a string" in str(err.value)
+    assert "u.jsonl:3: bad JSON" in str(err.value) and "u.jsonl:4: field 'text': expected a string" in str(err.value)
     good = tmp_path / "g.jsonl"
     good.write_text('{"text": "Japan joined PURL."}\n{"text": "  "}\n', "utf-8")
     assert read_unlabelled(str(good)) == ["Japan joined PURL."]
