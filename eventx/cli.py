@@ -51,14 +51,14 @@ def cmd_base_encoder(a) -> int:
 
 def cmd_export(a) -> int:
     from .modelconfig import read_model_config
-    from .onnxexport import export
+    from .onnxexport import argument_graph, export
 
     try:
         read_model_config(Path(a.model))
         out = export(a.model, a.runtime)
     except (ValueError, ImportError, OSError) as e:
         return _fail(str(e))
-    print(f"wrote {out}")
+    print(f"wrote {out}\nwrote {argument_graph(out)}")
     return 0
 
 

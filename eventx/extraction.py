@@ -134,7 +134,7 @@ class EventExtractor:
             raise ModelError(path / "config.json", str(e)) from None
         _check_weights(path, labels)
         self.device, self.runtime, self._model, self._path = "cpu", runtime, None, path
-        self.backend = OnnxBackend(path, runtime, cfg["encoder"]["hidden_size"], threads)
+        self.backend = OnnxBackend(path, runtime, threads)
         self._setup(tokenizer, labels, cfg["max_length"])
         return self
 

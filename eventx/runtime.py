@@ -31,14 +31,16 @@ QUALITY_FILE = "runtimes.json"
 QUALITY_BOUND = 0.01  # largest F1 drop from torch-float32 that "auto" accepts, per split and key
 QUALITY_KEYS = ("trigger_classification", "argument_classification")
 QUALITY_SPLITS = ("test", "test_hard", "articles")
-# fastest first, as measured by training/benchmark.py on 2 CPU cores (see the README's speed table):
-# bfloat16 where the CPU has it natively, then int8, then torch float32 (ONNX float32 measured slower
-# than torch float32, so auto never picks it; it stays available by name for its smaller memory)
-SPEED_ORDER = ("torch-bfloat16", "onnx-int8", "torch-float32", "onnx-float32")
-MAX_DISTANCE = 32  # as in eventx.modeling (kept equal by a test)
+# fastest first, as measured by training/benchmark.py on 2 CPU cores (README, "Speed and memory"). With AMX
+# (matrix units that multiply bfloat16 in hardware) bfloat16 ran 2.2x int8 on the one such CPU measured
+# (before ONNX Runtime's idle threads stopped spinning); with AVX512-BF16 alone, int8 ran 312 sentences/s
+# against bfloat16's 221. ONNX float32 beats torch float32 (and is lighter) since its argument layer also
+# runs in onnxruntime.
+SPEED_ORDER = ("onnx-int8", "torch-bfloat16", "onnx-float32", "torch-float32")
+AMX_SPEED_ORDER = ("torch-bfloat16", "onnx-int8", "onnx-float32", "torch-float32")
 # A job this small (sentences) finishes sooner on ONNX even where bfloat16 is faster per sentence: ONNX loads
-# without torch (a new process: about 1.3 s against 5.3 s to import torch and load, measured by
-# training/benchmark.py on 2 cores), and 4 s buys about 900 sentences at int8's rate against bfloat16's.
+# without torch (loading took 0.3 s against 4.2-4.5 s to import torch and load, measured by
+# training/benchmark.py on 2 cores), and those 4 s buy over 800 sentences at bfloat16's rate.
 SMALL_JOB_SENTENCES = 500
 
 
@@ -49,17 +51,25 @@ def check_runtime(runtime) -> str:
     return runtime
 
 
-def native_bfloat16() -> bool:
-    """True on CPUs with bfloat16 arithmetic (AVX512-BF16 or AMX), read from /proc/cpuinfo without torch."""
+def cpu_flags() -> frozenset:
+    """The CPU's feature flags from /proc/cpuinfo, read without torch (empty where there is no such file)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
                 if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+                    return frozenset(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return False
+    return frozenset()
+
+
+def native_bfloat16(flags: frozenset | None = None) -> bool:
+    """True on CPUs with bfloat16 arithmetic (AVX512-BF16 or AMX).
+
+    >>> native_bfloat16(frozenset({"avx2", "avx512_bf16"})), native_bfloat16(frozenset({"avx2"}))
+    (True, False)
+    """
+    return bool((cpu_flags() if flags is None else flags) & {"avx512_bf16", "amx_bf16"})
 
 
 def onnx_available() -> bool:
@@ -116,27 +126,30 @@ def choose_runtime(model_dir: str | Path, device: str = "cpu", sentences: int | 
     if env:
         return check_runtime(env) if env != "auto" else choose_runtime_from({}, False, False)
     quality = read_quality(model_dir)
-    return choose_runtime_from(quality, onnx_available(), native_bfloat16(), sentences)
+    flags = cpu_flags()
+    return choose_runtime_from(quality, onnx_available(), native_bfloat16(flags), sentences, "amx_bf16" in flags)
 
 
-def choose_runtime_from(quality: dict, have_onnx: bool, have_bf16: bool, sentences: int | None = None) -> str:
-    """Pure part of :func:`choose_runtime`: the first runtime of :data:`SPEED_ORDER` that is available and
-    passes the quality bound. ``sentences``: how many the caller expects to process, when it knows (the
-    command line does); a job of at most :data:`SMALL_JOB_SENTENCES` tries the ONNX runtimes first, since
-    their load time is what such a job mostly costs.
+def choose_runtime_from(quality: dict, have_onnx: bool, have_bf16: bool, sentences: int | None = None,
+                        have_amx: bool = False) -> str:
+    """Pure part of :func:`choose_runtime`: the first runtime of :data:`SPEED_ORDER` (of
+    :data:`AMX_SPEED_ORDER` on CPUs with AMX) that is available and passes the quality bound. ``sentences``:
+    how many the caller expects to process, when it knows (the command line does); a job of at most
+    :data:`SMALL_JOB_SENTENCES` tries the ONNX runtimes first, since their load time is what such a job
+    mostly costs.
 
     >>> q = {"torch-float32": {s: {"trigger_classification": .8, "argument_classification": .7}
     ...                        for s in QUALITY_SPLITS}}
     >>> q["onnx-int8"] = {s: {"trigger_classification": .795, "argument_classification": .695} for s in QUALITY_SPLITS}
-    >>> choose_runtime_from(q, have_onnx=True, have_bf16=False), choose_runtime_from(q, False, False)
-    ('onnx-int8', 'torch-float32')
     >>> q["torch-bfloat16"] = q["torch-float32"]
-    >>> choose_runtime_from(q, True, True), choose_runtime_from(q, True, True, sentences=20)
+    >>> choose_runtime_from(q, have_onnx=True, have_bf16=True), choose_runtime_from(q, False, False)
+    ('onnx-int8', 'torch-float32')
+    >>> choose_runtime_from(q, True, True, have_amx=True), choose_runtime_from(q, True, True, sentences=20, have_amx=True)
     ('torch-bfloat16', 'onnx-int8')
     """
-    order = SPEED_ORDER
+    order = AMX_SPEED_ORDER if have_amx else SPEED_ORDER
     if sentences is not None and sentences <= SMALL_JOB_SENTENCES:
-        order = tuple(r for r in SPEED_ORDER if r.startswith("onnx")) + tuple(r for r in SPEED_ORDER if not r.startswith("onnx"))
+        order = tuple(r for r in order if r.startswith("onnx")) + tuple(r for r in order if not r.startswith("onnx"))
     for rt in order:
         if rt.startswith("onnx") and not have_onnx:
             continue
@@ -213,88 +226,12 @@ class TorchBackend:
         return role.float().cpu().numpy(), status.float().cpu().numpy()
 
 
-def _layer_norm(x, w, b, eps=1e-5):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * w + b
-
-
-def _softmax(x, axis=-1):
-    x = x - x.max(axis, keepdims=True)
-    e = np.exp(x)
-    return e / e.sum(axis, keepdims=True)
-
-
-class ArgumentLayer:
-    """:meth:`eventx.modeling.EventModel.argument_logits` in numpy float32 (inference only, no dropout)."""
-
-    def __init__(self, sd: dict, heads: int):
-        linear = {k for k, v in sd.items() if v.ndim == 2 and not k.endswith("embedding.weight")}
-        self.w = {k: v.astype(np.float32) for k, v in sd.items() if k not in linear}
-        # linear weights stored [in, out]: one contiguous GEMM per layer instead of a strided one
-        self.wt = {k: np.ascontiguousarray(sd[k].astype(np.float32).T) for k in linear}
-        self.heads = heads
-
-    def _linear(self, x, name: str, bias: str | None = None):
-        """``x @ W.T (+ b)`` with ``x`` flattened to 2-D, so numpy makes one BLAS call."""
-        y = (x.reshape(-1, x.shape[-1]) @ self.wt[name]).reshape(*x.shape[:-1], -1)
-        return y if bias is None else y + self.w[bias]
-
-    @classmethod
-    def from_file(cls, weights: Path, hidden: int) -> "ArgumentLayer":
-        from safetensors import safe_open
-
-        skip = ("encoder.", "trigger_head.")
-        with safe_open(str(weights), framework="np") as f:
-            sd = {k: f.get_tensor(k) for k in f.keys() if not k.startswith(skip)}
-        return cls(sd, max(1, hidden // 64) if hidden % 64 == 0 else 4)  # as EventModel.__init__
-
-    def __call__(self, hidden, mask, sent_idx, tmask, types):
-        w = self.w
-        h = hidden[sent_idx]  # [E, L, H]
-        m = mask[sent_idx].astype(bool)
-        tm = tmask.astype(np.float32)
-        n_tok = np.maximum(tm.sum(1, keepdims=True), 1.0)
-        trig_vec = (h * tm[:, :, None]).sum(1) / n_tok
-        L = h.shape[1]
-        pos = np.arange(L)[None, :]
-        tb = tmask.astype(bool)
-        first = np.where(tb, pos, L).min(1)[:, None]
-        last = np.where(tb, pos, -1).max(1)[:, None]
-        dist = np.where(pos < first, pos - first, np.maximum(pos - last, 0))
-        dist = np.clip(dist, -MAX_DISTANCE, MAX_DISTANCE) + MAX_DISTANCE
-        x = (h + self._linear(trig_vec, "trigger_proj.weight", "trigger_proj.bias")[:, None]
-             + w["type_embedding.weight"][types][:, None] + w["distance_embedding.weight"][dist]
-             + w["marker_embedding.weight"][tmask.astype(np.int64)])
-        x = self._encoder_layer(x, m)
-        role = self._linear(x, "role_head.weight", "role_head.bias")
-        trig_out = (x * tm[:, :, None]).sum(1) / n_tok
-        status = self._linear(np.concatenate([trig_out, trig_vec], -1), "status_head.weight", "status_head.bias")
-        return role, status
-
-    def _encoder_layer(self, x, m):
-        """torch.nn.TransformerEncoderLayer, post-norm, ReLU, key padding mask ``~m``."""
-        w, p = self.w, "argument_layer."
-        E, L, H = x.shape
-        nh = self.heads
-        hd = H // nh
-        qkv = self._linear(x, p + "self_attn.in_proj_weight", p + "self_attn.in_proj_bias")
-        q, k, v = (qkv[..., i * H:(i + 1) * H].reshape(E, L, nh, hd).transpose(0, 2, 1, 3) for i in range(3))
-        # a float32 scale: numpy's float64 np.sqrt(hd) would promote the rest of the layer (2x slower)
-        scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1.0 / np.sqrt(hd))
-        scores = np.where(m[:, None, None, :], scores, -np.inf)
-        ctx = (_softmax(scores) @ v).transpose(0, 2, 1, 3).reshape(E, L, H)
-        att = self._linear(ctx, p + "self_attn.out_proj.weight", p + "self_attn.out_proj.bias")
-        x = _layer_norm(x + att, w[p + "norm1.weight"], w[p + "norm1.bias"])
-        ff = self._linear(np.maximum(self._linear(x, p + "linear1.weight", p + "linear1.bias"), 0), p + "linear2.weight")
-        return _layer_norm(x + ff + w[p + "linear2.bias"], w[p + "norm2.weight"], w[p + "norm2.bias"])
-
-
 class OnnxBackend:
-    """The encoder and trigger head in ONNX Runtime, the argument layer in numpy; torch is never imported."""
+    """The encoder with its trigger head, and the argument layer, as two ONNX Runtime sessions; torch is never
+    imported."""
 
-    def __init__(self, model_dir: str | Path, runtime: str, hidden: int, threads: int | None = None):
-        from .onnxexport import cached_graph, require
+    def __init__(self, model_dir: str | Path, runtime: str, threads: int | None = None):
+        from .onnxexport import argument_graph, cached_graph, require
 
         ort = require("onnxruntime")
         model_dir = Path(model_dir)
@@ -303,8 +240,12 @@ class OnnxBackend:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
             so.intra_op_num_threads = threads
+        # Idle pool threads must sleep, not spin: a spinning thread of one session takes a core from the other
+        # session and from the Python decoding between runs. On 2 cores onnx-int8 extract() ran 193-198
+        # sentences/s with spinning, 225-318 without (alternating runs; README, "Speed and memory").
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(graph), so, providers=["CPUExecutionProvider"])
-        self.args = ArgumentLayer.from_file(model_dir / "model.safetensors", hidden)
+        self.argument_session = ort.InferenceSession(str(argument_graph(graph)), so, providers=["CPUExecutionProvider"])
         self.graph = graph
 
     def encode(self, ids: np.ndarray, mask: np.ndarray):
@@ -313,7 +254,9 @@ class OnnxBackend:
 
     def arguments(self, state, sent_idx, tmask, types):
         hidden, mask = state
-        return self.args(hidden, mask, sent_idx, tmask, types)
+        return tuple(self.argument_session.run(["role_logits", "status_logits"], {
+            "hidden": hidden, "attention_mask": mask, "sentence_index": sent_idx, "trigger_mask": tmask,
+            "event_type": types}))
 
 
 class LightTokenizer:

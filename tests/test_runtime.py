@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from eventx.extraction import EventExtractor
-from eventx.runtime import (QUALITY_SPLITS, SMALL_JOB_SENTENCES, ArgumentLayer, LightTokenizer, check_runtime, choose_runtime,
+from eventx.runtime import (QUALITY_SPLITS, SMALL_JOB_SENTENCES, LightTokenizer, check_runtime, choose_runtime,
                             choose_runtime_from, read_quality, record_quality)
 from tiny import CORPUS, tiny_model
 
@@ -45,22 +45,28 @@ def test_bad_runtime_names_are_refused_clearly(saved):
     assert check_runtime("auto") == "auto"
 
 
-def test_numpy_argument_layer_matches_torch():
-    model, _ = tiny_model(seed=1)
-    sd = {k: v.numpy() for k, v in model.state_dict().items() if not k.startswith(("encoder.", "trigger_head."))}
-    layer = ArgumentLayer(sd, heads=model.argument_layer.self_attn.num_heads)
+def test_onnx_argument_graph_matches_torch(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from eventx.onnxexport import build_argument_graph
+
+    model, tok = tiny_model(seed=1)
+    model.save_pretrained(tmp_path, tokenizer=tok)
+    session = ort.InferenceSession(str(build_argument_graph(tmp_path, tmp_path / "arguments.onnx")),
+                                   providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(0)
-    hidden = rng.normal(size=(3, 10, 32)).astype(np.float32)
-    mask = np.ones((3, 10), np.int64)
-    mask[1, 7:] = 0
-    tmask = np.zeros((4, 10), np.int64)
-    tmask[0, 2] = tmask[1, 3:5] = tmask[2, 0] = tmask[3, 6] = 1
+    hidden = rng.normal(size=(3, 80, 32)).astype(np.float32)  # longer than 2 * MAX_DISTANCE: distances clip
+    mask = np.ones((3, 80), np.int64)
+    mask[1, 70:] = 0
+    tmask = np.zeros((4, 80), np.int64)
+    tmask[0, 2] = tmask[1, 3:5] = tmask[2, 0] = tmask[3, 76] = 1
     sent, types = np.array([0, 1, 1, 2]), np.array([0, 3, 1, 2])
     with torch.inference_mode():
         ref_role, ref_status = model.argument_logits(torch.from_numpy(hidden), torch.from_numpy(mask),
                                                      torch.from_numpy(sent), torch.from_numpy(tmask),
                                                      torch.from_numpy(types))
-    role, status = layer(hidden, mask, sent, tmask, types)
+    role, status = session.run(["role_logits", "status_logits"], {
+        "hidden": hidden, "attention_mask": mask, "sentence_index": sent, "trigger_mask": tmask, "event_type": types})
     m = mask[sent].astype(bool)  # padding positions are never decoded
     np.testing.assert_allclose(role[m], ref_role.numpy()[m], atol=1e-4)
     np.testing.assert_allclose(status, ref_status.numpy(), atol=1e-4)
@@ -162,14 +168,20 @@ def test_int8_graph_keeps_the_worst_quantising_matmul_in_float32(saved, tmp_path
 def test_onnx_graph_is_cached_and_rebuilt_when_weights_change(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    from eventx.onnxexport import cached_graph
+    from eventx.onnxexport import argument_graph, cached_graph
 
     monkeypatch.setenv("EVENTX_CACHE", str(tmp_path / "cache"))
     path, _, tok = _save(tmp_path, seed=0)
     first = cached_graph(path, "onnx-float32", quiet=True)
-    assert first.parent == path / ".eventx-runtimes"
+    assert first.parent == path / ".eventx-runtimes" and argument_graph(first).is_file()
     stamp = first.stat().st_mtime_ns
     assert cached_graph(path, "onnx-float32", build=False) == first and first.stat().st_mtime_ns == stamp
+    # an entry that lost its argument graph is incomplete: it is not used
+    saved_args = argument_graph(first).read_bytes()
+    argument_graph(first).unlink()
+    with pytest.raises(FileNotFoundError, match="eventx export --runtime onnx-float32"):
+        cached_graph(path, "onnx-float32", build=False)
+    argument_graph(first).write_bytes(saved_args)
     # a copy of the same weights (new mtime) reuses the graph after checking the hash
     os.utime(path / "model.safetensors", ns=(1, 1))
     assert cached_graph(path, "onnx-float32", build=False) == first
@@ -179,7 +191,7 @@ def test_onnx_graph_is_cached_and_rebuilt_when_weights_change(tmp_path, monkeypa
     with pytest.raises(FileNotFoundError, match="eventx export --runtime onnx-float32"):
         cached_graph(path, "onnx-float32", build=False)
     ex = EventExtractor.from_pretrained(path, runtime="onnx-float32")
-    assert ex.backend.graph != first and not first.exists()
+    assert ex.backend.graph != first and not first.exists() and not argument_graph(first).exists()
     ids, mask = _batch(tok, CORPUS[:2])
     with torch.inference_mode():
         want = model2(torch.from_numpy(ids), torch.from_numpy(mask)).trigger_logits.numpy()
@@ -223,17 +235,21 @@ def test_auto_uses_recorded_quality_of_these_weights_only(saved, tmp_path):
     record_quality(path, "onnx-int8", worse)  # argument F1 0.02 lower: fails the bound
     record_quality(path, "onnx-float32", good)
     q = read_quality(path)
-    # bfloat16 unrecorded, int8 fails: the reference (ONNX float32 is slower than it, so never auto)
-    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-float32"
+    # bfloat16 unrecorded, int8 fails: ONNX float32 (faster than the reference, and as good), else the reference
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "onnx-float32"
+    assert choose_runtime_from(q, have_onnx=False, have_bf16=True) == "torch-float32"
     # a small job (one article from the command line) is mostly load time: ONNX loads without torch
     assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=40) == "onnx-float32"
     assert choose_runtime_from(q, have_onnx=False, have_bf16=True, sentences=40) == "torch-float32"
     record_quality(path, "onnx-int8", good)
     record_quality(path, "torch-bfloat16", good)
     q = read_quality(path)
-    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "torch-bfloat16"
-    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=SMALL_JOB_SENTENCES) == "onnx-int8"
-    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, sentences=SMALL_JOB_SENTENCES + 1) == "torch-bfloat16"
+    # without AMX int8 measured fastest, bfloat16 included; with AMX bfloat16 did, except for small jobs
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True) == "onnx-int8"
+    assert choose_runtime_from(q, have_onnx=False, have_bf16=True) == "torch-bfloat16"
+    assert choose_runtime_from(q, have_onnx=True, have_bf16=True, have_amx=True) == "torch-bfloat16"
+    assert choose_runtime_from(q, True, True, sentences=SMALL_JOB_SENTENCES, have_amx=True) == "onnx-int8"
+    assert choose_runtime_from(q, True, True, sentences=SMALL_JOB_SENTENCES + 1, have_amx=True) == "torch-bfloat16"
     assert choose_runtime_from(q, have_onnx=True, have_bf16=False) == "onnx-int8"
     assert choose_runtime_from(q, have_onnx=False, have_bf16=False) == "torch-float32"
     # other weights make the record stale: auto falls back to float32

@@ -183,6 +183,10 @@ def main(argv=None) -> int:
                      f"differently after trimming, and {trim['held_out_texts_changed']} of "
                      f"{trim['held_out_texts_checked']} held-out texts (test, hard test, articles; their pieces were "
                      "not used to choose the vocabulary): those fall back to shorter pieces.")
+    else:  # the report is build output (absent in a fresh clone): keep what the card said when it was written
+        card = a.model / "README.md"
+        old = card.read_text("utf-8").splitlines() if card.is_file() else []
+        lines += [ln for ln in old if ln.startswith("- Vocabulary: ")][:1]
     if a.retrain and a.retrain.is_file():
         r = json.loads(a.retrain.read_text("utf-8"))
         lines.append(f"- Retraining on {r['train_items']} new items (+{r['mix_items']} mixed from the corpus), "
