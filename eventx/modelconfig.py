@@ -22,6 +22,16 @@ WEIGHTS_NAME = "model.safetensors"
 LABELS_KEY = "eventx_labels_sha256"  # safetensors metadata: which label lists the head rows belong to
 
 
+def argument_heads(hidden: int) -> int:
+    """Attention heads of the argument layer for an encoder of width ``hidden`` (64 dimensions each where
+    the width allows, else 4); not stored in the config, so every builder of that layer asks here.
+
+    >>> argument_heads(384), argument_heads(32)
+    (6, 4)
+    """
+    return max(1, hidden // 64) if hidden % 64 == 0 else 4
+
+
 def labels_digest(labels: LabelSet) -> str:
     """A hash of the label lists in head-row order, so reordered or foreign labels are detected.
 

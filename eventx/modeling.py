@@ -29,7 +29,8 @@ from .errors import ModelError
 from .fileio import write_dir_atomic
 from .labels import LabelSet
 from .modelconfig import (CONFIG_NAME, FORMAT_VERSION, LABELS_KEY, MAX_DISTANCE, MIN_LENGTH,  # noqa: F401
-                          WEIGHTS_NAME, _labels_from_config, labels_digest, read_json, read_model_config)
+                          WEIGHTS_NAME, _labels_from_config, argument_heads, labels_digest, read_json,
+                          read_model_config)
 
 
 def tiny_encoder_config(vocab_size: int = 120, hidden: int = 32, layers: int = 2) -> dict:
@@ -65,7 +66,7 @@ class EventModel(nn.Module):
         self.max_length = max_length
         self.calibration = Calibration()  # fitted after training (eventx.evaluation.calibrate)
         h = encoder.config.hidden_size
-        heads = max(1, h // 64) if h % 64 == 0 else 4
+        heads = argument_heads(h)
         self.dropout = nn.Dropout(dropout)
         self.trigger_head = nn.Linear(h, len(labels.trigger_labels))
         self.type_embedding = nn.Embedding(len(labels.types), h)

@@ -87,9 +87,9 @@ class _Graph:
     def ms(self, op: str, inputs: list, name: str, **attrs) -> str:
         return self.node(op, inputs, name, domain="com.microsoft", **attrs)
 
-    def linear(self, x: str, prefix: str, name: str, weight: str = ".weight") -> str:
+    def linear(self, x: str, prefix: str, name: str) -> str:
         """``x @ W.T`` as a MatMul named ``name/MatMul`` (the bias is added by whoever reads it)."""
-        w = self.const(prefix + weight, np.ascontiguousarray(self.sd[prefix + weight].T))
+        w = self.const(prefix + ".weight", np.ascontiguousarray(self.sd[prefix + ".weight"].T))
         return self.node("MatMul", [x, w], name + "/MatMul")
 
     def attention(self, x: str, qkv_w, qkv_b, prefix: str, mask32: str, heads: int, name: str) -> str:
@@ -190,11 +190,11 @@ def build_argument_graph(model_dir: str | Path, out: str | Path) -> Path:
     from onnx import TensorProto, helper
     from safetensors import safe_open
 
-    from .modelconfig import MAX_DISTANCE
+    from .modelconfig import MAX_DISTANCE, argument_heads
 
     model_dir, out = Path(model_dir), Path(out)
     h = _config(model_dir)["encoder"]["hidden_size"]
-    heads = max(1, h // 64) if h % 64 == 0 else 4  # as EventModel.__init__
+    heads = argument_heads(h)
     with safe_open(str(model_dir / "model.safetensors"), framework="np") as f:  # the encoder's tensors stay on disk
         sd = {k: f.get_tensor(k).astype(np.float32) for k in f.keys() if not k.startswith(("encoder.", "trigger_head."))}
     g = _Graph(sd)
@@ -202,7 +202,6 @@ def build_argument_graph(model_dir: str | Path, out: str | Path) -> Path:
 
     def i64(name: str, value) -> str:
         return const(name, np.array(value, np.int64))
-
 
     x = node("Gather", ["hidden", "sentence_index"], "h", axis=0)  # [E, L, H]
     mask32 = node("Cast", [node("Gather", ["attention_mask", "sentence_index"], "m", axis=0)], "m/int32",
@@ -230,11 +229,10 @@ def build_argument_graph(model_dir: str | Path, out: str | Path) -> Path:
         x = node("Add", [x, term], f"x/{name}")
     # torch.nn.TransformerEncoderLayer: post-norm, ReLU, layer norm eps 1e-5
     p = "argument_layer."
-    x0 = x
-    ctx = g.attention(x0, sd[p + "self_attn.in_proj_weight"].T, sd[p + "self_attn.in_proj_bias"], p + "self_attn.",
+    ctx = g.attention(x, sd[p + "self_attn.in_proj_weight"].T, sd[p + "self_attn.in_proj_bias"], p + "self_attn.",
                       mask32, heads, "attention")
     att = g.linear(ctx, p + "self_attn.out_proj", "ao")
-    x = g.skip_ln(att, x0, p + "self_attn.out_proj.bias", p + "norm1", "ln1", 1e-5)
+    x = g.skip_ln(att, x, p + "self_attn.out_proj.bias", p + "norm1", "ln1", 1e-5)
     ff = node("Relu", [node("Add", [g.linear(x, p + "linear1", "ff1"), const(p + "linear1.bias")], "ff1/add")], "relu")
     x = g.skip_ln(g.linear(ff, p + "linear2", "ff2"), x, p + "linear2.bias", p + "norm2", "ln2", 1e-5)
     node("Add", [g.linear(x, "role_head", "role"), const("role_head.bias")], "role_logits")
